@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The test command: formatting check, then build + CTest with GCC and with Clang, each under
+# AddressSanitizer + UBSan.  LLMAP_COMPILERS="gcc" (or "clang") restricts it for quick runs.
+# The last thing printed is CTest's summary.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-deps.sh
+
+# --- formatting -------------------------------------------------------------------------------
+dirs=(include tests benchmarks examples)
+sources=()
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    while IFS= read -r -d '' file; do
+        [[ -f "$file" ]] && sources+=("$file")
+    done < <(git ls-files -z --cached --others --exclude-standard -- \
+        "${dirs[@]/%//*.hpp}" "${dirs[@]/%//*.cpp}" | sort -zu)
+else
+    while IFS= read -r -d '' file; do
+        sources+=("$file")
+    done < <(find "${dirs[@]}" -type f \( -name '*.hpp' -o -name '*.cpp' \) -print0 2>/dev/null |
+        sort -z)
+fi
+if [[ ${#sources[@]} -gt 0 ]]; then
+    unformatted=()
+    for file in "${sources[@]}"; do
+        clang-format --dry-run --Werror "$file" >/dev/null 2>&1 || unformatted+=("$file")
+    done
+    if [[ ${#unformatted[@]} -gt 0 ]]; then
+        clang-format --dry-run --Werror "${unformatted[@]}" 2>&1 | head -n 60 || true
+        echo
+        echo "error: ${#unformatted[@]} file(s) are not formatted per .clang-format:" >&2
+        printf '  %s\n' "${unformatted[@]}" >&2
+        echo "fix with: clang-format -i ${unformatted[*]}" >&2
+        exit 1
+    fi
+fi
+echo "format: ${#sources[@]} file(s) clean"
+
+# --- build and test ---------------------------------------------------------------------------
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+read -r -a compilers <<<"${LLMAP_COMPILERS:-gcc clang}"
+if [[ ${#compilers[@]} -eq 0 ]]; then
+    echo "error: LLMAP_COMPILERS is empty (use \"gcc\", \"clang\" or \"gcc clang\")" >&2
+    exit 2
+fi
+for compiler in "${compilers[@]}"; do
+    case "$compiler" in
+    gcc | clang) ;;
+    *)
+        echo "error: unknown compiler '$compiler' in LLMAP_COMPILERS (use gcc and/or clang)" >&2
+        exit 2
+        ;;
+    esac
+done
+
+for compiler in "${compilers[@]}"; do
+    case "$compiler" in
+    gcc) cxx=g++ ;;
+    clang) cxx=clang++ ;;
+    esac
+    build_dir="build/${compiler}-san"
+    start=$SECONDS
+    echo "=== ${compiler}: configure ${build_dir}"
+    cmake -S . -B "$build_dir" \
+        -DCMAKE_CXX_COMPILER="$cxx" \
+        -DCMAKE_BUILD_TYPE=Debug \
+        -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+        -DLLMAP_SANITIZE=ON
+    echo "=== ${compiler}: build"
+    cmake --build "$build_dir" -j2
+    echo "=== ${compiler}: configure + build took $((SECONDS - start)) s; test"
+    ctest --test-dir "$build_dir" --output-on-failure -j2
+done
