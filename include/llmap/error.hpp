@@ -1,0 +1,124 @@
+//
+// Copyright (c) 2026 The llmap authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef LLMAP_ERROR_HPP
+#define LLMAP_ERROR_HPP
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace llmap {
+
+/** The error conditions of llmap, in the `llmap` error category.
+
+    Values 1 to 99 belong to the registry and the model interface; the transport's
+    errors (connection, TLS, timeouts, HTTP status, limits) take values from 100 on.
+*/
+enum class errc {
+    unknown_provider = 1,   ///< no provider of that name is registered
+    invalid_model_id,       ///< the id is malformed (see `llmap::parse_model_id`)
+    unsupported_capability, ///< the model lacks the requested capability
+    missing_api_key,        ///< the provider needs an API key and none was configured
+    duplicate_provider,     ///< a name given to `registry::add` is already registered
+    empty_model,            ///< use of an empty (default-constructed or moved-from) model
+};
+
+namespace detail {
+
+class error_category final : public boost::system::error_category {
+public:
+    // A fixed id lets two copies of this category (e.g. from two shared objects) compare equal.
+    constexpr error_category() noexcept : boost::system::error_category(0x6c6c6d6170ull) {}
+
+    const char* name() const noexcept override { return "llmap"; }
+
+    std::string message(int ev) const override { return message(ev, nullptr, 0); }
+
+    const char* message(int ev, char*, std::size_t) const noexcept override {
+        switch (static_cast<errc>(ev)) {
+        case errc::unknown_provider:
+            return "unknown provider";
+        case errc::invalid_model_id:
+            return "invalid model id";
+        case errc::unsupported_capability:
+            return "unsupported capability";
+        case errc::missing_api_key:
+            return "missing API key";
+        case errc::duplicate_provider:
+            return "duplicate provider name";
+        case errc::empty_model:
+            return "empty model";
+        }
+        return "unknown llmap error";
+    }
+};
+
+inline constexpr error_category error_category_instance{};
+
+} // namespace detail
+
+/// The `llmap` error category.
+inline const boost::system::error_category& error_category() noexcept {
+    return detail::error_category_instance;
+}
+
+/// Make an `error_code` in the `llmap` category (found by ADL).
+inline boost::system::error_code make_error_code(errc e) noexcept {
+    return {static_cast<int>(e), error_category()};
+}
+
+/** The exception thrown by llmap.
+
+    It carries an `error_code` (compare it with `llmap::errc` values), a message that says
+    what went wrong in terms of the caller's input, and, for errors reported by a provider,
+    the HTTP status, the provider's error type and its request id. It never carries an API
+    key: messages are built only from ids, names and the provider's own error text.
+*/
+class error : public boost::system::system_error {
+public:
+    error(boost::system::error_code ec, std::string message)
+        : boost::system::system_error(ec), message_(std::move(message)) {}
+
+    error(errc e, std::string message) : error(make_error_code(e), std::move(message)) {}
+
+    /// The full message (not the category's generic text).
+    const char* what() const noexcept override { return message_.c_str(); }
+
+    /// The HTTP status of the provider's answer, or 0 when there was none.
+    int http_status() const noexcept { return http_status_; }
+
+    /// The provider's error type (`"rate_limit_error"`, ...), or empty.
+    const std::string& provider_error_type() const noexcept { return provider_error_type_; }
+
+    /// The provider's request id (from its response headers), or empty.
+    const std::string& request_id() const noexcept { return request_id_; }
+
+    /// Attach the provider's details; used by the transport.
+    error& with_provider_details(int status, std::string type, std::string request_id) {
+        http_status_ = status;
+        provider_error_type_ = std::move(type);
+        request_id_ = std::move(request_id);
+        return *this;
+    }
+
+private:
+    std::string message_;
+    std::string provider_error_type_;
+    std::string request_id_;
+    int http_status_ = 0;
+};
+
+} // namespace llmap
+
+template <>
+struct boost::system::is_error_code_enum<llmap::errc> : std::true_type {};
+
+#endif
