@@ -1,0 +1,24 @@
+//
+// Copyright (c) 2026 The llmap authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef LLMAP_LLMAP_HPP
+#define LLMAP_LLMAP_HPP
+
+/** @file
+    The umbrella header: everything llmap offers.
+*/
+
+#include <llmap/any_model.hpp>
+#include <llmap/concepts.hpp>
+#include <llmap/config.hpp>
+#include <llmap/error.hpp>
+#include <llmap/fixed_string.hpp>
+#include <llmap/id.hpp>
+#include <llmap/registry.hpp>
+#include <llmap/types.hpp>
+
+#endif
