@@ -106,7 +106,9 @@ public:
         the model throws.
     */
     response complete(const request& req) {
-        return require(capability::chat, vtable_ ? vtable_->complete : nullptr)(buffer_, req);
+        if (!vtable_ || !vtable_->complete) [[unlikely]]
+            fail(capability::chat);
+        return vtable_->complete(buffer_, req);
     }
 
     /** Stream the answer to a request, reporting each event to `on_event`.
@@ -114,15 +116,18 @@ public:
         @throws llmap::error `unsupported_capability` if the model cannot stream.
     */
     response stream(const request& req, stream_handler on_event) {
-        return require(capability::streaming, vtable_ ? vtable_->stream : nullptr)(buffer_, req,
-                                                                                   on_event);
+        if (!vtable_ || !vtable_->stream) [[unlikely]]
+            fail(capability::streaming);
+        return vtable_->stream(buffer_, req, on_event);
     }
 
     /** Embed the request's inputs.
         @throws llmap::error `unsupported_capability` if the model cannot embed.
     */
     embedding_response embed(const embedding_request& req) {
-        return require(capability::embeddings, vtable_ ? vtable_->embed : nullptr)(buffer_, req);
+        if (!vtable_ || !vtable_->embed) [[unlikely]]
+            fail(capability::embeddings);
+        return vtable_->embed(buffer_, req);
     }
 
     /// The stored model if its type is exactly M, else null (as `std::function::target`).
@@ -193,14 +198,12 @@ private:
     template <class M>
     static constexpr vtable vtable_for = make_vtable<M>();
 
-    template <class Fn>
-    Fn require(capability c, Fn fn) const {
+    // Out of line and cold, so that the calls above inline to a test and an indirect call.
+    [[noreturn, gnu::cold, gnu::noinline]] void fail(capability c) const {
         if (!vtable_)
             throw error(errc::empty_model, "llmap: call on an empty any_model");
-        if (!fn)
-            throw error(errc::unsupported_capability,
-                        std::string("llmap: this model does not support ") + name_of(c));
-        return fn;
+        throw error(errc::unsupported_capability,
+                    std::string("llmap: this model does not support ") + name_of(c));
     }
 
     static const char* name_of(capability c) noexcept {

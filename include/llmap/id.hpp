@@ -8,8 +8,12 @@
 #ifndef LLMAP_ID_HPP
 #define LLMAP_ID_HPP
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace llmap {
 
@@ -57,6 +61,57 @@ struct parsed_id {
     constexpr bool operator==(const parsed_id&) const noexcept = default;
 };
 
+namespace detail {
+
+// Bytes allowed in a provider name: ASCII letters, digits, '.', '_', '-'.
+inline constexpr auto provider_name_bytes = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c != 256; ++c)
+        t[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    return t;
+}();
+
+constexpr bool is_provider_name_byte(char c) noexcept {
+    return provider_name_bytes[static_cast<unsigned char>(c)];
+}
+
+constexpr bool is_control_byte(char c) noexcept {
+    auto const u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+}
+
+// True if any of the 8 bytes of x is below 0x20 or is 0x7f (exact for these constants).
+inline bool word_has_control_byte(std::uint64_t x) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    std::uint64_t const del = x ^ (ones * 0x7f);
+    return (((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) & highs;
+}
+
+/// True if `s` contains an ASCII control byte or DEL. Eight bytes at a time at run time:
+/// model names are the longer part of an id.
+constexpr bool has_control_byte(std::string_view s) noexcept {
+    if (!std::is_constant_evaluated() && s.size() >= 8) {
+        auto const load = [&](std::size_t at) {
+            std::uint64_t v;
+            std::memcpy(&v, s.data() + at, 8);
+            return v;
+        };
+        std::size_t i = 0;
+        for (; i + 8 <= s.size(); i += 8)
+            if (word_has_control_byte(load(i)))
+                return true;
+        // The last, overlapping word covers the tail.
+        return i != s.size() && word_has_control_byte(load(s.size() - 8));
+    }
+    for (char c : s)
+        if (is_control_byte(c))
+            return true;
+    return false;
+}
+
+} // namespace detail
+
 /** True if `name` is a valid provider name: non-empty, ASCII letters, digits, `.`, `_`, `-`.
 
     Registry names follow this rule so that they can be used unchanged in environment
@@ -65,12 +120,9 @@ struct parsed_id {
 constexpr bool is_valid_provider_name(std::string_view name) noexcept {
     if (name.empty())
         return false;
-    for (char c : name) {
-        bool const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-        if (!ok)
+    for (char c : name)
+        if (!detail::is_provider_name_byte(c))
             return false;
-    }
     return true;
 }
 
@@ -96,37 +148,29 @@ constexpr parsed_id parse_model_id(std::string_view id) noexcept {
         r.error = id_error::empty;
         return r;
     }
-    // A plain loop, not string_view::find: GCC 12 under -fsanitize=undefined rejects the
-    // null test inside char_traits::find in constant evaluation of a template argument.
+    // One pass over the provider part, up to the first ':'. (A plain loop, not
+    // string_view::find, which GCC 12 under -fsanitize=undefined refuses in the constant
+    // evaluation of a template argument.)
     std::size_t colon = 0;
-    while (colon != id.size() && id[colon] != ':')
-        ++colon;
-    if (colon == id.size())
-        colon = std::string_view::npos;
-    r.provider = id.substr(0, colon);
-    if (r.provider.empty()) {
-        r.error = id_error::empty_provider;
-        return r;
-    }
-    if (!is_valid_provider_name(r.provider)) {
-        r.error = id_error::invalid_provider_char;
-        return r;
-    }
-    if (colon == std::string_view::npos)
-        return r;
-    r.has_model = true;
-    r.model = id.substr(colon + 1);
-    if (r.model.empty()) {
-        r.error = id_error::empty_model;
-        return r;
-    }
-    for (char c : r.model) {
-        auto const u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-            r.error = id_error::invalid_model_char;
+    for (; colon != id.size() && id[colon] != ':'; ++colon) {
+        if (!detail::is_provider_name_byte(id[colon])) {
+            r.error = id_error::invalid_provider_char;
             return r;
         }
     }
+    if (colon == 0) {
+        r.error = id_error::empty_provider;
+        return r;
+    }
+    r.provider = id.substr(0, colon);
+    if (colon == id.size())
+        return r;
+    r.has_model = true;
+    r.model = id.substr(colon + 1);
+    if (r.model.empty())
+        r.error = id_error::empty_model;
+    else if (detail::has_control_byte(r.model))
+        r.error = id_error::invalid_model_char;
     return r;
 }
 

@@ -527,7 +527,9 @@ private:
         return t;
     }
 
-    [[noreturn]] void throw_resolve_error(std::string_view id, boost::system::error_code ec) const {
+    // Cold and out of line: building the message must not weigh on the lookup's inlining.
+    [[noreturn, gnu::cold, gnu::noinline]] void
+    throw_resolve_error(std::string_view id, boost::system::error_code ec) const {
         parsed_id const p = parse_model_id(id);
         if (!p.ok())
             throw error(ec, "llmap: invalid model id " + detail::quoted(id) + ": " +

@@ -11,62 +11,119 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace llmap::detail {
+
+/** True if the `n` bytes at `a` and `b` are equal.
+
+    Compares with overlapping word loads (two 8-byte loads cover 8 to 16 bytes, two 4-byte
+    loads 4 to 7), which the compiler inlines: an out-of-line `memcmp` call would cost more
+    than the whole lookup.
+*/
+inline bool equal_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    auto const load8 = [](const char* p) {
+        std::uint64_t v;
+        std::memcpy(&v, p, 8);
+        return v;
+    };
+    auto const load4 = [](const char* p) {
+        std::uint32_t v;
+        std::memcpy(&v, p, 4);
+        return v;
+    };
+    if (n >= 8) {
+        for (; n > 16; n -= 8, a += 8, b += 8)
+            if (load8(a) != load8(b))
+                return false;
+        return ((load8(a) ^ load8(b)) | (load8(a + n - 8) ^ load8(b + n - 8))) == 0;
+    }
+    if (n >= 4)
+        return ((load4(a) ^ load4(b)) | (load4(a + n - 4) ^ load4(b + n - 4))) == 0;
+    for (std::size_t i = 0; i != n; ++i)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
 
 /** A lookup table from a fixed set of names to their indices, built at compile time.
 
     The registry's runtime path turns a provider name into the index of its provider with
-    this table. A lookup reads the length and three characters of the name (first, middle,
-    last), mixes them with a multiplier chosen at compile time so that the names spread
-    over the buckets as evenly as possible, and compares the name with the few candidates
-    of its bucket (usually one). It never allocates and never hashes the whole string,
-    which is why it beats `std::unordered_map<std::string_view, int>`.
+    this table. A lookup mixes the length and five bytes of the name (the first two, the
+    middle one and the last two) with a multiplier chosen at compile time so that the names
+    spread over the buckets as evenly as possible, and compares the name with the few
+    candidates of its bucket (usually one). It never allocates and never hashes the whole
+    string, which is why it beats `std::unordered_map<std::string_view, int>`.
 
-    Names that agree on length and on all three sampled characters share a bucket; the
-    lookup stays correct (it compares whole names), it is only a little slower.
+    Names that agree on length and on every sampled byte share a bucket; the lookup stays
+    correct (it compares whole names), only a little slower.
 */
 template <std::size_t N>
 struct name_table {
     static constexpr std::size_t bucket_bits = [] {
         std::size_t b = 1;
-        while ((std::size_t{1} << b) < 2 * N)
+        // Four buckets per name: with a well-chosen multiplier, every bucket of a registry of
+        // a few dozen names usually holds at most one, so a lookup compares one name.
+        while ((std::size_t{1} << b) < 4 * N)
             ++b;
         return b;
     }();
     static constexpr std::size_t bucket_count = std::size_t{1} << bucket_bits;
 
     std::array<std::string_view, N> names{};
-    std::uint32_t multiplier = 0;
+    std::uint64_t multiplier = 0;
+    bool perfect = false; // no bucket holds two names
     // Candidates of bucket b are order[first[b]] .. order[first[b + 1] - 1].
     std::array<std::uint16_t, bucket_count + 1> first{};
     std::array<std::uint16_t, N> order{};
 
-    static constexpr std::uint32_t sample(std::string_view s) noexcept {
+    // For a non-empty s. Bytes are sampled from both ends because names of one family
+    // tend to differ near the end ("gen-20", "gen-30") or in the middle.
+    static constexpr std::uint64_t sample(std::string_view s) noexcept {
         auto const at = [&](std::size_t i) {
-            return static_cast<std::uint32_t>(static_cast<unsigned char>(s[i]));
+            return static_cast<std::uint64_t>(static_cast<unsigned char>(s[i]));
         };
         std::size_t const n = s.size();
-        return static_cast<std::uint32_t>(n) ^ (at(0) << 8) ^ (at(n - 1) << 16) ^
-               (at(n / 2) << 24) ^ (at(n - 1) * 0x9e37u);
+        std::size_t const second = n > 1 ? 1 : 0;
+        return static_cast<std::uint64_t>(n) | (at(0) << 8) | (at(second) << 16) |
+               (at(n / 2) << 24) | (at(n - 1 - second) << 32) | (at(n - 1) << 40);
     }
 
-    static constexpr std::size_t bucket(std::string_view s, std::uint32_t mult) noexcept {
-        return static_cast<std::size_t>((sample(s) * mult) >> (32 - bucket_bits));
+    static constexpr std::size_t bucket(std::string_view s, std::uint64_t mult) noexcept {
+        return static_cast<std::size_t>((sample(s) * mult) >> (64 - bucket_bits));
     }
 
     /// The index of `s` among the names, or -1. `s` may be any string, empty included.
-    constexpr int find(std::string_view s) const noexcept {
+    // Forced inline: the lookup is a few instructions, and a call around it costs more.
+    [[gnu::always_inline]] constexpr int find(std::string_view s) const noexcept {
         if constexpr (N == 0) {
             return -1;
         } else {
             if (s.empty())
                 return -1;
             std::size_t const b = bucket(s, multiplier);
-            for (std::size_t i = first[b]; i != first[b + 1]; ++i)
-                if (names[order[i]] == s)
+            std::size_t i = first[b];
+            if (perfect) {
+                // At most one candidate: no loop, so one branch fewer to mispredict.
+                if (i == first[b + 1])
+                    return -1;
+                std::string_view const name = names[order[i]];
+                bool const same =
+                    name.size() == s.size() &&
+                    (std::is_constant_evaluated() ? name == s
+                                                  : equal_bytes(name.data(), s.data(), s.size()));
+                return same ? order[i] : -1;
+            }
+            for (; i != first[b + 1]; ++i) {
+                std::string_view const name = names[order[i]];
+                if (name.size() != s.size())
+                    continue;
+                if (std::is_constant_evaluated() ? name == s
+                                                 : equal_bytes(name.data(), s.data(), s.size()))
                     return order[i];
+            }
             return -1;
         }
     }
@@ -82,8 +139,8 @@ consteval name_table<N> make_name_table(const std::array<std::string_view, N>& n
     if constexpr (N > 0) {
         // Try a few odd multipliers; keep the one with the fewest colliding pairs.
         std::uint64_t best_cost = ~std::uint64_t{0};
-        std::uint32_t candidate = 0x9e3779b1u;
-        for (int attempt = 0; attempt != 24 && best_cost != 0; ++attempt) {
+        std::uint64_t candidate = 0x9e3779b97f4a7c15u;
+        for (int attempt = 0; attempt != 64 && best_cost != 0; ++attempt) {
             std::array<std::uint16_t, table::bucket_count> count{};
             for (auto const& n : names)
                 ++count[table::bucket(n, candidate)];
@@ -94,9 +151,10 @@ consteval name_table<N> make_name_table(const std::array<std::string_view, N>& n
                 best_cost = cost;
                 t.multiplier = candidate;
             }
-            candidate = candidate * 0x2c1b3c6du + 0x297a2d39u;
-            candidate |= 1u;
+            // The next odd candidate, from a 64-bit LCG.
+            candidate = (candidate * 6364136223846793005u + 1442695040888963407u) | 1u;
         }
+        t.perfect = best_cost == 0;
         // Counting sort of the indices by bucket.
         std::array<std::uint16_t, table::bucket_count + 1> start{};
         for (auto const& n : names)
