@@ -14,7 +14,9 @@
 
 #include <boost/test/unit_test.hpp>
 
-namespace {
+// A named namespace, not an anonymous one: Clang warns about the unused static members of
+// types with internal linkage, and these types exist to be inspected, not used.
+namespace concepts_test {
 
 struct no_default_model {
     static constexpr llmap::fixed_string name = "x";
@@ -47,7 +49,9 @@ struct wrong_result_model {
     std::string complete(const llmap::request&) { return {}; }
 };
 
-} // namespace
+} // namespace concepts_test
+
+using namespace concepts_test;
 
 static_assert(llmap::provider<test::echo_provider>);
 static_assert(llmap::provider<test::generated_provider<12>>);
