@@ -29,6 +29,10 @@ enum class errc {
     missing_api_key,        ///< the provider needs an API key and none was configured
     duplicate_provider,     ///< a name given to `registry::add` is already registered
     empty_model,            ///< use of an empty (default-constructed or moved-from) model
+
+    event_too_large = 100, ///< a streamed event or line exceeds the parser's size limit
+
+    malformed_response = 150, ///< a provider's answer does not have the shape its API documents
 };
 
 namespace detail {
@@ -56,6 +60,10 @@ public:
             return "duplicate provider name";
         case errc::empty_model:
             return "empty model";
+        case errc::event_too_large:
+            return "stream event too large";
+        case errc::malformed_response:
+            return "malformed provider response";
         }
         return "unknown llmap error";
     }
