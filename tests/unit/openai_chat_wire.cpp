@@ -171,7 +171,7 @@ struct stream_result {
 stream_result replay_stream(std::string_view body, unsigned mode) {
     stream_result out;
     llmap::http::sse_parser sse;
-    llmap::openai::wire::chat_stream_decoder decoder;
+    llmap::openai_api::wire::chat_stream_decoder decoder;
     llmap::stream_accumulator acc;
     fx::feed_split(body, mode, [&](std::string_view bytes) {
         sse.feed(bytes, [&](const llmap::http::sse_event& ev) {
@@ -270,15 +270,15 @@ BOOST_AUTO_TEST_CASE(reference_scenario_matches_the_official_sdk) {
                              .max_output_tokens = 64,
                              .temperature = 0.2};
     std::vector<llmap::warning> warnings;
-    llmap::openai::chat_dialect const openai{.openai_reasoning_models = true};
+    llmap::openai_api::chat_dialect const openai{.openai_reasoning_models = true};
     auto const body =
-        llmap::openai::wire::chat_request_body(req, "gpt-4o-mini", openai, false, warnings);
+        llmap::openai_api::wire::chat_request_body(req, "gpt-4o-mini", openai, false, warnings);
     BOOST_TEST((
         json::value(body) ==
         json::parse(
             R"({"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a terse assistant."},{"role":"user","content":"Say hello."}],"temperature":0.2,"max_tokens":64})")));
     auto const stream =
-        llmap::openai::wire::chat_request_body(req, "gpt-4o-mini", openai, true, warnings);
+        llmap::openai_api::wire::chat_request_body(req, "gpt-4o-mini", openai, true, warnings);
     BOOST_TEST((
         json::value(stream) ==
         json::parse(
@@ -300,8 +300,8 @@ BOOST_AUTO_TEST_CASE(request_options_and_warnings) {
         .reasoning = llmap::reasoning_effort::low};
     req.provider_options["openai"] = {{"user", "u-1"}, {"temperature", 0.9}};
     std::vector<llmap::warning> w;
-    llmap::openai::chat_dialect const openai{.openai_reasoning_models = true};
-    auto body = llmap::openai::wire::chat_request_body(req, "gpt-5-mini", openai, false, w);
+    llmap::openai_api::chat_dialect const openai{.openai_reasoning_models = true};
+    auto body = llmap::openai_api::wire::chat_request_body(req, "gpt-5-mini", openai, false, w);
     // A reasoning model: max_completion_tokens, no temperature; top_k is not OpenAI's.
     BOOST_TEST(body.at("max_completion_tokens").as_int64() == 10);
     BOOST_TEST(!body.contains("max_tokens"));
@@ -319,9 +319,9 @@ BOOST_AUTO_TEST_CASE(request_options_and_warnings) {
     BOOST_TEST((settings == std::vector<std::string>{"temperature", "top_k"}));
 
     // A vendor without seed or JSON schema support.
-    llmap::openai::chat_dialect const plain{.name = "plain", .seed = false, .json_schema = false};
+    llmap::openai_api::chat_dialect const plain{.name = "plain", .seed = false, .json_schema = false};
     w.clear();
-    body = llmap::openai::wire::chat_request_body(req, "m", plain, false, w);
+    body = llmap::openai_api::wire::chat_request_body(req, "m", plain, false, w);
     BOOST_TEST(!body.contains("seed"));
     BOOST_TEST(body.at("response_format").at("type").as_string() == "json_object");
     BOOST_TEST(body.at("max_tokens").as_int64() == 10);
@@ -343,7 +343,7 @@ BOOST_AUTO_TEST_CASE(multimodal_and_tool_round_trip_messages) {
         {llmap::role::tool,
          {llmap::tool_result_part{"call_1", "lookup", json::parse(R"({"a":1})"), false}}});
     std::vector<llmap::warning> w;
-    auto const body = llmap::openai::wire::chat_request_body(req, "gpt-4o", {}, false, w);
+    auto const body = llmap::openai_api::wire::chat_request_body(req, "gpt-4o", {}, false, w);
     auto const& msgs = body.at("messages").as_array();
     BOOST_REQUIRE(msgs.size() == 3u);
     auto const& parts = msgs[0].at("content").as_array();
@@ -362,10 +362,10 @@ BOOST_AUTO_TEST_CASE(malformed_answers_are_typed_errors) {
                                  R"({"choices":[{"message":{"tool_calls":[{"id":"x"}]}}]})",
                                  R"({"choices":[{"message":{}}],"usage":{"prompt_tokens":-1}})"}) {
         BOOST_CHECK_EXCEPTION(
-            llmap::openai::wire::parse_chat_response(json::parse(bad)), llmap::error,
+            llmap::openai_api::wire::parse_chat_response(json::parse(bad)), llmap::error,
             [](const llmap::error& e) { return e.code() == llmap::errc::malformed_response; });
     }
-    llmap::openai::wire::chat_stream_decoder d;
+    llmap::openai_api::wire::chat_stream_decoder d;
     BOOST_CHECK_EXCEPTION(
         d.on_data("{not json", [](llmap::stream_event&&) {}), llmap::error,
         [](const llmap::error& e) { return e.code() == llmap::errc::malformed_response; });
@@ -381,7 +381,7 @@ BOOST_AUTO_TEST_CASE(parallel_tool_calls_stay_apart) {
         R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})",
         R"({"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":9,"total_tokens":14}})",
         "[DONE]"};
-    llmap::openai::wire::chat_stream_decoder d;
+    llmap::openai_api::wire::chat_stream_decoder d;
     llmap::stream_accumulator acc;
     for (auto const& c : chunks)
         d.on_data(c, [&](llmap::stream_event&& e) { acc.add(e); });
@@ -415,8 +415,8 @@ BOOST_AUTO_TEST_CASE(rig_cassettes) {
             // The request: send the same logical request through llmap, compare what matters.
             auto const recorded = json::parse(e.request_body).as_object();
             std::vector<llmap::warning> w;
-            llmap::openai::chat_dialect const d{.name = provider};
-            auto const mine = llmap::openai::wire::chat_request_body(
+            llmap::openai_api::chat_dialect const d{.name = provider};
+            auto const mine = llmap::openai_api::wire::chat_request_body(
                 logical_request(recorded), str(recorded, "model"), d, requested_stream(e), w);
             BOOST_TEST(mine.at("model") == recorded.at("model"), name);
             BOOST_TEST(mine.contains("stream") == requested_stream(e), name);
@@ -451,7 +451,7 @@ BOOST_AUTO_TEST_CASE(rig_cassettes) {
                 ++streams;
             } else {
                 auto const body = json::parse(e.response_body);
-                check(llmap::openai::wire::parse_chat_response(body, provider),
+                check(llmap::openai_api::wire::parse_chat_response(body, provider),
                       expect_from_answer(body), name);
                 ++answers;
             }
@@ -493,7 +493,7 @@ BOOST_AUTO_TEST_CASE(ai_sdk_fixtures) {
                     ++skipped["not a chat answer (an error body, a transcription)"];
                     continue;
                 }
-                check(llmap::openai::wire::parse_chat_response(body), expect_from_answer(body),
+                check(llmap::openai_api::wire::parse_chat_response(body), expect_from_answer(body),
                       name);
                 ++answers;
             }

@@ -27,7 +27,7 @@
 
 namespace fx = test::fixtures;
 namespace json = boost::json;
-namespace wire = llmap::openai::wire;
+namespace wire = llmap::openai_api::wire;
 
 namespace {
 

@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-namespace llmap::openai {
+namespace llmap::openai_api {
 
 /** How one vendor's Chat Completions API departs from OpenAI's.
 
@@ -587,6 +587,6 @@ private:
 };
 
 } // namespace wire
-} // namespace llmap::openai
+} // namespace llmap::openai_api
 
 #endif

@@ -31,7 +31,7 @@
 #include <utility>
 #include <vector>
 
-namespace llmap::openai::wire {
+namespace llmap::openai_api::wire {
 
 /** The JSON body of an Embeddings request.
 
@@ -170,6 +170,6 @@ inline embedding_response parse_embeddings_response(boost::json::value body,
     return r;
 }
 
-} // namespace llmap::openai::wire
+} // namespace llmap::openai_api::wire
 
 #endif

@@ -34,7 +34,7 @@
 #include <utility>
 #include <vector>
 
-namespace llmap::openai::wire {
+namespace llmap::openai_api::wire {
 
 // ---- request --------------------------------------------------------------------------------
 
@@ -640,6 +640,6 @@ private:
     bool done_ = false;
 };
 
-} // namespace llmap::openai::wire
+} // namespace llmap::openai_api::wire
 
 #endif
