@@ -8,6 +8,8 @@
 #ifndef LLMAP_CONFIG_HPP
 #define LLMAP_CONFIG_HPP
 
+#include <llmap/http/options.hpp>
+
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -30,6 +32,8 @@ struct provider_config {
     std::string base_url;
     /// Extra headers sent with every request of this provider.
     std::vector<std::pair<std::string, std::string>> headers;
+    /// The transport's settings: timeouts, retry policy, extra CAs, proxy and size limits.
+    http::client_options transport;
 
     /// A copy with another base URL.
     provider_config with_base_url(std::string url) const {
@@ -85,7 +89,8 @@ inline std::string getenv_or_empty(const std::string& name) {
 } // namespace detail
 
 /** Read a provider's configuration from the environment: `<NAME>_API_KEY` and
-    `<NAME>_BASE_URL`, NAME being `env_prefix(registry_name)`.
+    `<NAME>_BASE_URL`, NAME being `env_prefix(registry_name)`, and the proxy from
+    `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (see `http::proxy_from_env`).
 
     Providers that have customary variables of their own (`OLLAMA_HOST`, ...) read them in
     their `apply_env` hook, which the registry calls after this.
@@ -95,6 +100,7 @@ inline provider_config config_from_env(std::string_view registry_name) {
     provider_config c;
     c.api_key = detail::getenv_or_empty(prefix + "_API_KEY");
     c.base_url = detail::getenv_or_empty(prefix + "_BASE_URL");
+    c.transport.proxy = http::proxy_from_env();
     return c;
 }
 

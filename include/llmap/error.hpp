@@ -30,7 +30,19 @@ enum class errc {
     duplicate_provider,     ///< a name given to `registry::add` is already registered
     empty_model,            ///< use of an empty (default-constructed or moved-from) model
 
-    event_too_large = 100, ///< a streamed event or line exceeds the parser's size limit
+    event_too_large = 100,   ///< a streamed event or line exceeds the parser's size limit
+    connection_failed = 101, ///< no connection could be established (resolve, connect)
+    tls_error = 102,         ///< TLS handshake or certificate verification failed
+    connect_timeout = 103,   ///< establishing the connection took too long
+    request_timeout = 104,   ///< the request (one attempt) took too long
+    idle_timeout = 105,      ///< a stream's body stalled for longer than the idle timeout
+    body_too_large = 106,    ///< the response body exceeds the configured limit
+    proxy_error = 107,       ///< the proxy refused the `CONNECT` or is misconfigured
+    invalid_url = 108,       ///< the URL is malformed or not `http://` / `https://`
+    cancelled = 109,         ///< the operation was cancelled by its caller
+    http_error = 110,        ///< the server answered with a non-2xx status
+    connection_closed = 111, ///< the connection was closed or reset before the response ended
+    bad_response = 112,      ///< the response is not valid HTTP/1.1
 
     malformed_response = 150, ///< a provider's answer does not have the shape its API documents
 };
@@ -62,6 +74,30 @@ public:
             return "empty model";
         case errc::event_too_large:
             return "stream event too large";
+        case errc::connection_failed:
+            return "connection failed";
+        case errc::tls_error:
+            return "TLS error";
+        case errc::connect_timeout:
+            return "connect timeout";
+        case errc::request_timeout:
+            return "request timeout";
+        case errc::idle_timeout:
+            return "stream idle timeout";
+        case errc::body_too_large:
+            return "response body too large";
+        case errc::proxy_error:
+            return "proxy error";
+        case errc::invalid_url:
+            return "invalid URL";
+        case errc::cancelled:
+            return "operation cancelled";
+        case errc::http_error:
+            return "HTTP error status";
+        case errc::connection_closed:
+            return "connection closed before the response was complete";
+        case errc::bad_response:
+            return "malformed HTTP response";
         case errc::malformed_response:
             return "malformed provider response";
         }
