@@ -12,7 +12,11 @@
 #ifndef LLMAP_TESTS_SUPPORT_TEST_PROVIDERS_HPP
 #define LLMAP_TESTS_SUPPORT_TEST_PROVIDERS_HPP
 
-#include <llmap/llmap.hpp>
+// The core only, not the umbrella: these tests need no transport, and Beast + OpenSSL would
+// slow every test file that includes this.
+#include <llmap/any_model.hpp>
+#include <llmap/registry.hpp>
+#include <llmap/types.hpp>
 
 #include <array>
 #include <cstdlib>

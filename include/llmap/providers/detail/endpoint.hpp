@@ -1,0 +1,199 @@
+//
+// Copyright (c) 2026 The llmap authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef LLMAP_PROVIDERS_DETAIL_ENDPOINT_HPP
+#define LLMAP_PROVIDERS_DETAIL_ENDPOINT_HPP
+
+#include <llmap/config.hpp>
+#include <llmap/detail/json_read.hpp>
+#include <llmap/error.hpp>
+#include <llmap/http/client.hpp>
+#include <llmap/http/sse.hpp>
+#include <llmap/types.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace llmap::detail {
+
+/** What a provider shares with the models it hands out: where to send requests, how to
+    authenticate, and the HTTP client (with its connection pool).
+
+    Models hold it by `shared_ptr`, so a model stays usable after its provider (or the
+    registry) is gone. The client is made on first use, so a registry of many providers
+    costs nothing for the ones never called.
+*/
+class endpoint {
+public:
+    /** @param provider the registry name, for messages.
+        @param base_url the URL requests' paths are appended to (a trailing '/' is dropped).
+        @param auth header fields that carry the credentials (sent only to `base_url`'s host,
+        never in a message).
+        @param key the API key, to redact it from a provider's error text; empty if none.
+        @param key_required whether a request without a key must fail with `missing_api_key`.
+        @param config the provider's configuration (extra headers, transport settings).
+    */
+    endpoint(std::string provider, std::string base_url,
+             std::vector<std::pair<std::string, std::string>> auth, std::string key,
+             bool key_required, const provider_config& config)
+        : provider_(std::move(provider)), base_url_(std::move(base_url)), headers_(std::move(auth)),
+          key_(std::move(key)), key_required_(key_required), transport_(config.transport) {
+        while (!base_url_.empty() && base_url_.back() == '/')
+            base_url_.pop_back();
+        headers_.insert(headers_.end(), config.headers.begin(), config.headers.end());
+    }
+
+    const std::string& provider() const noexcept { return provider_; }
+    const std::string& base_url() const noexcept { return base_url_; }
+
+    /** A JSON POST to `path` (appended to the base URL), with the auth and extra headers,
+        and the request's own headers and deadline.
+        @throws llmap::error `missing_api_key` when the provider needs a key and has none.
+    */
+    http::http_request post(std::string_view path, const boost::json::object& body,
+                            const std::vector<std::pair<std::string, std::string>>& extra,
+                            std::optional<std::chrono::steady_clock::duration> deadline) const {
+        if (key_required_ && key_.empty())
+            throw error(errc::missing_api_key, "llmap: no API key for provider '" + provider_ +
+                                                   "' (set " + env_prefix(provider_) +
+                                                   "_API_KEY or provider_config::api_key)");
+        http::http_request r;
+        r.url = base_url_ + std::string(path);
+        r.headers = headers_;
+        r.headers.emplace_back("content-type", "application/json");
+        r.headers.insert(r.headers.end(), extra.begin(), extra.end());
+        r.body = boost::json::serialize(body);
+        if (deadline) {
+            http::timeouts t = transport_.timeout;
+            t.request = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline);
+            r.timeout = t;
+        }
+        return r;
+    }
+
+    /// The HTTP client, made on first use (thread-safe).
+    http::client& client() const {
+        std::call_once(once_, [this] { client_ = std::make_unique<http::client>(transport_); });
+        return *client_;
+    }
+
+    /** The error for a non-2xx answer: `errc::http_error` with the status, the provider's
+        error type and message, and its request id. The API key is redacted from the
+        provider's text (some providers echo part of a wrong key).
+    */
+    error http_failure(const http::http_response& r) const {
+        std::string type, message;
+        boost::system::error_code ec;
+        auto const body = boost::json::parse(r.body, ec);
+        if (!ec && body.is_object()) {
+            auto const& o = body.get_object();
+            if (auto const* e = o.if_contains("error")) {
+                if (e->is_object()) {
+                    auto const& eo = e->get_object();
+                    if (auto const* m = eo.if_contains("message"); m && m->is_string())
+                        message = m->get_string();
+                    if (auto const* t = eo.if_contains("type"); t && t->is_string())
+                        type = t->get_string();
+                    else if (auto const* c = eo.if_contains("code"); c && c->is_string())
+                        type = c->get_string();
+                } else if (e->is_string()) {
+                    message = e->get_string();
+                }
+            } else if (auto const* m = o.if_contains("message"); m && m->is_string()) {
+                message = m->get_string();
+            }
+        }
+        if (message.empty())
+            message = r.body.substr(0, 300);
+        std::string request_id = r.header("x-request-id");
+        if (request_id.empty())
+            request_id = r.header("request-id");
+        error e(errc::http_error, "llmap: " + provider_ + " answered HTTP " +
+                                      std::to_string(r.status) + ": " + redact(message));
+        e.with_provider_details(static_cast<int>(r.status), redact(type), request_id);
+        return e;
+    }
+
+    /// `text` with every trace of the API key replaced: the key itself, and any word that
+    /// shares its first or last 6 characters (masked echoes such as "sk-ab***wxyz").
+    std::string redact(std::string text) const {
+        if (key_.size() < 6)
+            return text;
+        for (std::size_t at; (at = text.find(key_)) != std::string::npos;)
+            text.replace(at, key_.size(), "[redacted]");
+        std::string const head = key_.substr(0, 6), tail = key_.substr(key_.size() - 6);
+        std::string out;
+        std::size_t i = 0;
+        while (i < text.size()) {
+            std::size_t j = i;
+            while (j < text.size() && !is_word_break(text[j]))
+                ++j;
+            std::string_view const word(text.data() + i, j - i);
+            bool const leak = word.size() >= 6 && (word.find(head) != std::string_view::npos ||
+                                                   word.find(tail) != std::string_view::npos);
+            out += leak ? std::string("[redacted]") : std::string(word);
+            if (j < text.size())
+                out += text[j];
+            i = j + 1;
+        }
+        return out;
+    }
+
+private:
+    static bool is_word_break(char c) noexcept {
+        return c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'' || c == ',' ||
+               c == '.' || c == ':' || c == ';' || c == '(' || c == ')';
+    }
+
+    std::string provider_;
+    std::string base_url_;
+    std::vector<std::pair<std::string, std::string>> headers_;
+    std::string key_;
+    bool key_required_;
+    http::client_options transport_;
+    mutable std::once_flag once_;
+    mutable std::unique_ptr<http::client> client_;
+};
+
+/** Send a JSON request and return the answer's JSON (2xx) or throw the provider's error. */
+inline boost::json::value post_json(const endpoint& ep, http::http_request req) {
+    http::http_response r = ep.client().send(std::move(req));
+    if (r.status < 200 || r.status > 299)
+        throw ep.http_failure(r);
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(r.body, ec);
+    if (ec)
+        throw_malformed(ep.provider(), "the body is not JSON (" + ec.message() + ")");
+    return v;
+}
+
+/** Stream a request: its body goes through an SSE parser, each event's data to `on_data`.
+    A non-2xx answer throws the provider's error; a body that ends inside an event is
+    `errc::malformed_response` (a truncated stream).
+*/
+template <class OnData>
+void post_sse(const endpoint& ep, http::http_request req, OnData&& on_data) {
+    http::sse_parser parser(ep.client().options().limit.max_event);
+    http::http_response r = ep.client().stream(std::move(req), [&](std::string_view bytes) {
+        parser.feed(bytes, [&](http::sse_event& e) { on_data(std::string_view(e.data)); });
+    });
+    if (r.status < 200 || r.status > 299)
+        throw ep.http_failure(r);
+    if (parser.has_partial_event())
+        throw_malformed(ep.provider(), "the stream ended in the middle of an event");
+}
+
+} // namespace llmap::detail
+
+#endif

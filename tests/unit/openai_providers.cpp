@@ -1,0 +1,344 @@
+//
+// Copyright (c) 2026 The llmap authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+// The OpenAI family end to end: the registry's three paths, over HTTP, against a loopback
+// server that replays the recorded answers of ../shared/fixtures (streams written in small
+// random pieces). The result over the network must equal the wire format's decoding of the
+// same recorded bytes (which the wire tests check against the fixtures' own content).
+
+#include "../support/fixtures.hpp"
+#include "../support/test_server.hpp"
+
+#include <llmap/providers/openai_compatible.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <iostream>
+#include <map>
+#include <random>
+
+namespace fx = test::fixtures;
+namespace json = boost::json;
+namespace ts = llmap::test;
+
+namespace {
+
+constexpr std::string_view key = "sk-test-0123456789abcdefSECRET";
+
+// Serves one recorded answer per request, in order; SSE bodies go out in random pieces.
+struct replay {
+    std::vector<fx::exchange> exchanges;
+    std::size_t next = 0;
+    std::mt19937 rng{1};
+
+    void operator()(const ts::test_server::request&, ts::test_session& s) {
+        auto const& e = exchanges.at(next++);
+        bool const sse =
+            e.response_body.starts_with("data:") || e.response_body.starts_with("event:");
+        std::string head = "HTTP/1.1 " + std::to_string(e.status) + " X\r\n";
+        head += std::string("Content-Type: ") + (sse ? "text/event-stream" : "application/json") +
+                "\r\n";
+        head += "x-request-id: req_replayed\r\n";
+        head += "Content-Length: " + std::to_string(e.response_body.size()) + "\r\n\r\n";
+        std::string_view body = e.response_body;
+        std::size_t n = sse ? 1 + rng() % 300 : body.size();
+        s.write_raw(head + std::string(body.substr(0, n)));
+        body.remove_prefix(std::min(n, body.size()));
+        while (!body.empty()) {
+            n = 1 + rng() % 300;
+            s.write_raw(body.substr(0, n));
+            body.remove_prefix(std::min(n, body.size()));
+        }
+    }
+};
+
+template <class Registry>
+Registry registry_for(const ts::test_server& server, std::string_view base_path) {
+    llmap::provider_config c;
+    c.api_key = key;
+    c.base_url = server.url(base_path);
+    c.transport.retry.max_retries = 0;
+    return Registry{{"openai", c}, {"openai-chat", c}};
+}
+
+using providers = llmap::registry<llmap::openai, llmap::openai_chat>;
+
+bool requested_stream(const fx::exchange& e) {
+    auto const v = json::parse(e.request_body);
+    auto const* s = v.as_object().if_contains("stream");
+    return s && s->is_bool() && s->as_bool();
+}
+
+std::string model_of(const fx::exchange& e) {
+    return std::string(json::parse(e.request_body).at("model").as_string());
+}
+
+// The wire format's own decoding of a recorded SSE body.
+template <class Decoder>
+llmap::response decode_sse(std::string_view body) {
+    llmap::http::sse_parser sse;
+    Decoder d;
+    llmap::stream_accumulator acc;
+    sse.feed(body, [&](llmap::http::sse_event& ev) {
+        if (!d.done())
+            d.on_data(ev.data, [&](llmap::stream_event&& e) { acc.add(e); });
+    });
+    if (!d.done())
+        d.finish([&](llmap::stream_event&& e) { acc.add(e); });
+    return std::move(acc).finish();
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(openai_providers)
+
+BOOST_AUTO_TEST_CASE(chat_completions_over_http) {
+    replay r;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/chat/completions" && e.status == 200)
+            r.exchanges.push_back(std::move(e));
+    BOOST_REQUIRE(r.exchanges.size() > 50u);
+    ts::test_server server(std::ref(r));
+    auto reg = registry_for<providers>(server, "/v1");
+    std::size_t streams = 0, answers = 0, events = 0;
+    for (std::size_t i = 0; i != r.exchanges.size(); ++i) {
+        auto const& e = r.exchanges[i];
+        std::string const id = "openai-chat:" + model_of(e);
+        llmap::request const req{.prompt = "replayed"};
+        if (requested_stream(e)) {
+            // visit: the concrete chat model, its stream through the SSE parser and decoder.
+            auto const got = reg.visit(id, [&](auto& m) {
+                return m.stream(req, [&](const llmap::stream_event&) { ++events; });
+            });
+            BOOST_TEST(
+                (got == decode_sse<llmap::openai_api::wire::chat_stream_decoder>(e.response_body)),
+                e.name());
+            ++streams;
+        } else {
+            // make: the erased model.
+            llmap::any_model m = reg.make(id);
+            auto const got = m.complete(req);
+            BOOST_TEST(
+                (got == llmap::openai_api::wire::parse_chat_response(json::parse(e.response_body))),
+                e.name());
+            ++answers;
+        }
+    }
+    // What the server received: the right path, the bearer key, the model.
+    auto const received = server.requests();
+    BOOST_REQUIRE(received.size() == r.exchanges.size());
+    for (auto const& q : received) {
+        BOOST_TEST(q.target == "/v1/chat/completions");
+        bool auth = false;
+        for (auto const& [n, v] : q.headers)
+            auth = auth || (n == "authorization" && v == "Bearer " + std::string(key));
+        BOOST_TEST(auth);
+    }
+    BOOST_TEST(server.connections() == 1u); // one keep-alive connection for all
+    std::cout << "openai_providers/chat_completions_over_http: " << answers << " answers, "
+              << streams << " streams (" << events << " events) replayed\n";
+}
+
+BOOST_AUTO_TEST_CASE(responses_api_over_http) {
+    replay r;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/responses" && e.status == 200 && e.method == "POST")
+            r.exchanges.push_back(std::move(e));
+    BOOST_REQUIRE(r.exchanges.size() > 20u);
+    ts::test_server server(std::ref(r));
+    auto reg = registry_for<providers>(server, "/v1");
+    std::size_t n = 0;
+    for (auto const& e : r.exchanges) {
+        // static path for the stream, variant path for the answers.
+        llmap::request const req{.prompt = "replayed"};
+        if (requested_stream(e)) {
+            auto m = reg.model<"openai:gpt-4.1-mini">();
+            static_assert(std::is_same_v<decltype(m), llmap::openai::responses_model>);
+            auto const got = m.stream(req, [](const llmap::stream_event&) {});
+            BOOST_TEST((got == decode_sse<llmap::openai_api::wire::responses_stream_decoder>(
+                                   e.response_body)),
+                       e.name());
+        } else {
+            auto v = reg.make_variant("openai:" + model_of(e));
+            auto const got = std::visit(
+                [&](auto& m) -> llmap::response {
+                    if constexpr (llmap::chat_model<std::remove_cvref_t<decltype(m)>>)
+                        return m.complete(req);
+                    else
+                        return {};
+                },
+                v);
+            BOOST_TEST((got == llmap::openai_api::wire::parse_responses_response(
+                                   json::parse(e.response_body))),
+                       e.name());
+        }
+        ++n;
+    }
+    for (auto const& q : server.requests())
+        BOOST_TEST(q.target == "/v1/responses");
+    std::cout << "openai_providers/responses_api_over_http: " << n << " exchanges replayed\n";
+}
+
+BOOST_AUTO_TEST_CASE(embeddings_over_http) {
+    replay r;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/embeddings" && e.status == 200)
+            r.exchanges.push_back(std::move(e));
+    BOOST_REQUIRE(!r.exchanges.empty());
+    ts::test_server server(std::ref(r));
+    auto reg = registry_for<providers>(server, "/v1");
+    for (auto const& e : r.exchanges) {
+        auto const recorded = json::parse(e.request_body);
+        llmap::embedding_request req;
+        for (auto const& in : recorded.at("input").as_array())
+            req.inputs.emplace_back(in.as_string());
+        auto const got = reg.make("openai:" + model_of(e)).embed(req);
+        auto const expected =
+            llmap::openai_api::wire::parse_embeddings_response(json::parse(e.response_body));
+        BOOST_TEST((got.vectors == expected.vectors), e.name());
+        BOOST_TEST(got.vectors.size() == req.inputs.size(), e.name());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(provider_errors_are_typed_and_never_show_the_key) {
+    // The server answers 401 and echoes the key, in full and masked, as OpenAI does.
+    ts::test_server server([](const ts::test_server::request&, ts::test_session& s) {
+        std::string const body =
+            R"({"error":{"message":"Incorrect API key provided: )" + std::string(key) +
+            R"( (sk-test***SECRET).","type":"invalid_request_error","code":"invalid_api_key"}})";
+        s.respond(401, body, {{"x-request-id", "req_401"}, {"content-type", "application/json"}});
+    });
+    auto reg = registry_for<providers>(server, "/v1");
+    for (std::string_view id : {"openai:gpt-4.1", "openai-chat:gpt-4o"}) {
+        try {
+            (void)reg.make(id).complete({.prompt = "x"});
+            BOOST_FAIL("no exception");
+        } catch (const llmap::error& e) {
+            std::string const what = e.what();
+            BOOST_TEST((e.code() == llmap::errc::http_error));
+            BOOST_TEST(e.http_status() == 401);
+            BOOST_TEST(e.provider_error_type() == "invalid_request_error");
+            BOOST_TEST(e.request_id() == "req_401");
+            BOOST_TEST(what.find("Incorrect API key") != std::string::npos, what);
+            BOOST_TEST(what.find(key) == std::string::npos, what);
+            BOOST_TEST(what.find("SECRET") == std::string::npos, what);
+            BOOST_TEST(what.find("sk-test") == std::string::npos, what);
+        }
+        try {
+            (void)reg.make(id).stream({.prompt = "x"}, [](const llmap::stream_event&) {});
+            BOOST_FAIL("no exception");
+        } catch (const llmap::error& e) {
+            BOOST_TEST(e.http_status() == 401);
+            BOOST_TEST(std::string(e.what()).find("SECRET") == std::string::npos);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(missing_key_fails_before_sending) {
+    ts::test_server server(
+        [](const ts::test_server::request&, ts::test_session& s) { s.respond(200, "{}"); });
+    llmap::registry<llmap::openai, llmap::deepseek, llmap::llama_cpp> reg{
+        {"openai", llmap::provider_config{}.with_base_url(server.url("/v1"))},
+        {"deepseek", llmap::provider_config{}.with_base_url(server.url("/"))},
+        {"llama-cpp", llmap::provider_config{}.with_base_url(server.url("/v1"))}};
+    for (std::string_view id : {"openai:m", "deepseek"})
+        BOOST_CHECK_EXCEPTION(
+            reg.make(id).complete({.prompt = "x"}), llmap::error,
+            [](const llmap::error& e) { return e.code() == llmap::errc::missing_api_key; });
+    BOOST_TEST(server.request_count() == 0u);
+    // A local server needs no key: the request goes out (and its empty answer is malformed).
+    BOOST_CHECK_EXCEPTION(
+        reg.make("llama-cpp").complete({.prompt = "x"}), llmap::error,
+        [](const llmap::error& e) { return e.code() == llmap::errc::malformed_response; });
+    BOOST_TEST(server.request_count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(compatible_family_over_http) {
+    // Each vendor's recorded Chat Completions answers, through its own provider type.
+    std::size_t n = 0;
+    for (auto const& [folder, name] :
+         std::vector<std::pair<std::string, std::string>>{{"deepseek", "deepseek"},
+                                                          {"groq", "groq"},
+                                                          {"llamacpp", "llama-cpp"},
+                                                          {"openrouter", "openrouter"},
+                                                          {"perplexity", "perplexity"}}) {
+        replay r;
+        for (auto& e : fx::rig_exchanges(folder))
+            if (e.path.ends_with("/chat/completions") && e.status == 200)
+                r.exchanges.push_back(std::move(e));
+        ts::test_server server(std::ref(r));
+        llmap::provider_config c;
+        c.api_key = key;
+        c.base_url = server.url("/v1");
+        llmap::openai_family_registry reg{{std::string_view(name), c}};
+        for (auto const& e : r.exchanges) {
+            std::string const id = name + ":" + model_of(e);
+            llmap::request const req{.prompt = "replayed"};
+            llmap::response got;
+            if (requested_stream(e))
+                got = reg.make(id).stream(req, [](const llmap::stream_event&) {});
+            else
+                got = reg.make(id).complete(req);
+            auto const expected =
+                requested_stream(e)
+                    ? decode_sse<llmap::openai_api::wire::chat_stream_decoder>(e.response_body)
+                    : llmap::openai_api::wire::parse_chat_response(json::parse(e.response_body),
+                                                                   name);
+            BOOST_TEST((got.content == expected.content), name << e.name());
+            BOOST_TEST((got.usage == expected.usage), name << e.name());
+            ++n;
+        }
+    }
+    std::cout << "openai_providers/compatible_family_over_http: " << n << " exchanges\n";
+    BOOST_TEST(n > 100u);
+}
+
+#ifdef LLMAP_EXAMPLES_BIN
+// examples/any_provider, run as a user would, against the replay server through the
+// <NAME>_BASE_URL and <NAME>_API_KEY variables: the answer's text on stdout, and only that.
+BOOST_AUTO_TEST_CASE(any_provider_example) {
+    replay r;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/chat/completions" && e.status == 200 && r.exchanges.size() < 2 &&
+            requested_stream(e) == r.exchanges.empty()) // one stream, then one answer
+            r.exchanges.push_back(std::move(e));
+    BOOST_REQUIRE(r.exchanges.size() == 2u);
+    ts::test_server server(std::ref(r));
+    auto const run = [&](const std::string& args, int& status) {
+        std::string const cmd = "OPENAI_CHAT_BASE_URL=" + server.url("/v1") +
+                                " OPENAI_CHAT_API_KEY=" + std::string(key) + " " +
+                                LLMAP_EXAMPLES_BIN "/any_provider " + args + " 2>/dev/null";
+        std::FILE* p = ::popen(cmd.c_str(), "r");
+        BOOST_REQUIRE(p != nullptr);
+        std::string out;
+        char buf[4096];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
+            out.append(buf, n);
+        status = ::pclose(p);
+        return out;
+    };
+    int status = -1;
+    auto const streamed = run("openai-chat:gpt-4o 'Say hi'", status);
+    BOOST_TEST(status == 0);
+    BOOST_TEST(streamed == decode_sse<llmap::openai_api::wire::chat_stream_decoder>(
+                               r.exchanges[0].response_body)
+                                   .text() +
+                               "\n");
+    auto const whole = run("--no-stream openai-chat 'Say hi'", status);
+    BOOST_TEST(status == 0);
+    BOOST_TEST(whole == llmap::openai_api::wire::parse_chat_response(
+                            json::parse(r.exchanges[1].response_body))
+                                .text() +
+                            "\n");
+    auto const bad = run("anthropik:claude hi", status);
+    BOOST_TEST(status != 0);
+    BOOST_TEST(bad.empty());
+}
+#endif
+
+BOOST_AUTO_TEST_SUITE_END()
