@@ -319,7 +319,8 @@ BOOST_AUTO_TEST_CASE(request_options_and_warnings) {
     BOOST_TEST((settings == std::vector<std::string>{"temperature", "top_k"}));
 
     // A vendor without seed or JSON schema support.
-    llmap::openai_api::chat_dialect const plain{.name = "plain", .seed = false, .json_schema = false};
+    llmap::openai_api::chat_dialect const plain{
+        .name = "plain", .seed = false, .json_schema = false};
     w.clear();
     body = llmap::openai_api::wire::chat_request_body(req, "m", plain, false, w);
     BOOST_TEST(!body.contains("seed"));
