@@ -46,6 +46,40 @@ public:
 protected:
     const llmap::detail::endpoint& ep() const noexcept { return *endpoint_; }
 
+    // One request/answer: the request's warnings go first in the response.
+    template <class Parse>
+    response post(std::string_view path, const boost::json::object& body, const request& req,
+                  std::vector<warning> warnings, Parse&& parse) const {
+        auto answer =
+            llmap::detail::post_json(ep(), ep().post(path, body, req.headers, req.timeout));
+        response r = parse(std::move(answer), ep().provider());
+        r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
+        return r;
+    }
+
+    // One streamed request: SSE data through the wire's decoder, each event to the caller
+    // and into the response.
+    template <class Decoder>
+    response post_stream(std::string_view path, const boost::json::object& body, const request& req,
+                         std::vector<warning> warnings, stream_handler on_event) const {
+        Decoder decoder(ep().provider());
+        stream_accumulator acc;
+        auto const emit = [&](stream_event&& e) {
+            on_event(e);
+            acc.add(e);
+        };
+        llmap::detail::post_sse(ep(), ep().post(path, body, req.headers, req.timeout),
+                                [&](std::string_view data) {
+                                    if (!decoder.done())
+                                        decoder.on_data(data, emit);
+                                });
+        if (!decoder.done())
+            decoder.finish(emit);
+        response r = std::move(acc).finish();
+        r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
+        return r;
+    }
+
     std::shared_ptr<const llmap::detail::endpoint> endpoint_;
     std::string model_;
 };
@@ -81,11 +115,10 @@ public:
     response complete(const request& req) {
         std::vector<warning> warnings;
         auto const body = wire::chat_request_body(req, model_, *dialect_, false, warnings);
-        auto answer = llmap::detail::post_json(
-            ep(), ep().post("/chat/completions", body, req.headers, req.timeout));
-        response r = wire::parse_chat_response(std::move(answer), ep().provider());
-        r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
-        return r;
+        return post("/chat/completions", body, req, std::move(warnings),
+                    [](boost::json::value v, std::string_view p) {
+                        return wire::parse_chat_response(std::move(v), p);
+                    });
     }
 
     /** Stream the answer to a request; `on_event` gets each event as it arrives (on another
@@ -96,23 +129,8 @@ public:
     response stream(const request& req, stream_handler on_event) {
         std::vector<warning> warnings;
         auto const body = wire::chat_request_body(req, model_, *dialect_, true, warnings);
-        wire::chat_stream_decoder decoder(ep().provider());
-        stream_accumulator acc;
-        auto const emit = [&](stream_event&& e) {
-            on_event(e);
-            acc.add(e);
-        };
-        llmap::detail::post_sse(ep(),
-                                ep().post("/chat/completions", body, req.headers, req.timeout),
-                                [&](std::string_view data) {
-                                    if (!decoder.done())
-                                        decoder.on_data(data, emit);
-                                });
-        if (!decoder.done())
-            decoder.finish(emit);
-        response r = std::move(acc).finish();
-        r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
-        return r;
+        return post_stream<wire::chat_stream_decoder>("/chat/completions", body, req,
+                                                      std::move(warnings), on_event);
     }
 
     /// Embed the request's inputs through the provider's `/embeddings`.
@@ -152,11 +170,10 @@ public:
         std::vector<warning> warnings;
         auto const body =
             wire::responses_request_body(req, model_, false, warnings, ep().provider());
-        auto answer =
-            llmap::detail::post_json(ep(), ep().post("/responses", body, req.headers, req.timeout));
-        response r = wire::parse_responses_response(std::move(answer), ep().provider());
-        r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
-        return r;
+        return post("/responses", body, req, std::move(warnings),
+                    [](boost::json::value v, std::string_view p) {
+                        return wire::parse_responses_response(std::move(v), p);
+                    });
     }
 
     /// Stream the answer to a request (see `basic_chat_model::stream`).
@@ -164,22 +181,8 @@ public:
         std::vector<warning> warnings;
         auto const body =
             wire::responses_request_body(req, model_, true, warnings, ep().provider());
-        wire::responses_stream_decoder decoder(ep().provider());
-        stream_accumulator acc;
-        auto const emit = [&](stream_event&& e) {
-            on_event(e);
-            acc.add(e);
-        };
-        llmap::detail::post_sse(ep(), ep().post("/responses", body, req.headers, req.timeout),
-                                [&](std::string_view data) {
-                                    if (!decoder.done())
-                                        decoder.on_data(data, emit);
-                                });
-        if (!decoder.done())
-            decoder.finish(emit);
-        response r = std::move(acc).finish();
-        r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
-        return r;
+        return post_stream<wire::responses_stream_decoder>("/responses", body, req,
+                                                           std::move(warnings), on_event);
     }
 
     /// Embed the request's inputs (`text-embedding-3-*`).

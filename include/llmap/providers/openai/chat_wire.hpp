@@ -19,6 +19,7 @@
 
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
+#include <llmap/providers/detail/request_body.hpp>
 #include <llmap/types.hpp>
 
 #include <boost/json/parse.hpp>
@@ -197,20 +198,7 @@ inline boost::json::object chat_request_body(const request& req, std::string_vie
     if (req.max_output_tokens)
         body[reasoning_model ? "max_completion_tokens" : d.max_tokens_field] =
             *req.max_output_tokens;
-    if (req.temperature) {
-        if (reasoning_model)
-            warnings.push_back(
-                warning::unsupported_setting("temperature", "not supported by reasoning models"));
-        else
-            body["temperature"] = *req.temperature;
-    }
-    if (req.top_p) {
-        if (reasoning_model)
-            warnings.push_back(
-                warning::unsupported_setting("top_p", "not supported by reasoning models"));
-        else
-            body["top_p"] = *req.top_p;
-    }
+    llmap::detail::put_sampling(body, req, reasoning_model, warnings);
     if (req.top_k) {
         if (d.top_k)
             body["top_k"] = *req.top_k;
@@ -275,14 +263,7 @@ inline boost::json::object chat_request_body(const request& req, std::string_vie
             body["stream_options"] = {{"include_usage", true}};
     }
     // The caller's raw options for this provider win over everything above.
-    if (auto const* raw = req.provider_options.if_contains(d.name)) {
-        if (!raw->is_object())
-            warnings.push_back(warning::other("provider_options[\"" + std::string(d.name) +
-                                              "\"] is not an object; it was ignored"));
-        else
-            for (auto const& kv : raw->get_object())
-                body[kv.key()] = kv.value();
-    }
+    llmap::detail::merge_provider_options(body, req.provider_options, d.name, warnings);
     return body;
 }
 

@@ -17,6 +17,7 @@
 
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
+#include <llmap/providers/detail/request_body.hpp>
 #include <llmap/types.hpp>
 
 #include <boost/json/value.hpp>
@@ -59,14 +60,7 @@ inline boost::json::object embeddings_request_body(const embedding_request& req,
     if (req.dimensions)
         body["dimensions"] = *req.dimensions;
     // The caller's raw options for this provider win over everything above.
-    if (auto const* raw = req.provider_options.if_contains(provider)) {
-        if (!raw->is_object())
-            warnings.push_back(warning::other("provider_options[\"" + std::string(provider) +
-                                              "\"] is not an object; it was ignored"));
-        else
-            for (auto const& kv : raw->get_object())
-                body[kv.key()] = kv.value();
-    }
+    llmap::detail::merge_provider_options(body, req.provider_options, provider, warnings);
     return body;
 }
 

@@ -188,20 +188,7 @@ inline boost::json::object responses_request_body(const request& req, std::strin
     append_responses_input(input, req, provider, warnings);
     body["input"] = std::move(input);
     bool const reasoning_model = is_openai_reasoning_model(model);
-    if (req.temperature) {
-        if (reasoning_model)
-            warnings.push_back(
-                warning::unsupported_setting("temperature", "not supported by reasoning models"));
-        else
-            body["temperature"] = *req.temperature;
-    }
-    if (req.top_p) {
-        if (reasoning_model)
-            warnings.push_back(
-                warning::unsupported_setting("top_p", "not supported by reasoning models"));
-        else
-            body["top_p"] = *req.top_p;
-    }
+    llmap::detail::put_sampling(body, req, reasoning_model, warnings);
     if (req.max_output_tokens)
         body["max_output_tokens"] = *req.max_output_tokens;
     if (req.top_k)
@@ -246,14 +233,7 @@ inline boost::json::object responses_request_body(const request& req, std::strin
     if (stream)
         body["stream"] = true;
     // The caller's raw options for this provider win over everything above.
-    if (auto const* raw = req.provider_options.if_contains(provider)) {
-        if (!raw->is_object())
-            warnings.push_back(warning::other("provider_options[\"" + std::string(provider) +
-                                              "\"] is not an object; it was ignored"));
-        else
-            for (auto const& kv : raw->get_object())
-                body[kv.key()] = kv.value();
-    }
+    llmap::detail::merge_provider_options(body, req.provider_options, provider, warnings);
     return body;
 }
 
