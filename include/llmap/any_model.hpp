@@ -11,7 +11,13 @@
 #include <llmap/concepts.hpp>
 #include <llmap/error.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/system_executor.hpp>
+
 #include <cstddef>
+#include <exception>
 #include <new>
 #include <string>
 #include <type_traits>
@@ -130,6 +136,35 @@ public:
         return vtable_->embed(buffer_, req);
     }
 
+    /// The handler type of `async_complete` once erased.
+    using complete_handler =
+        boost::asio::any_completion_handler<void(std::exception_ptr, response)>;
+
+    /** Answer a request asynchronously, with any Asio completion token.
+
+        Completes with `void(std::exception_ptr, llmap::response)`; the handler is erased with
+        `asio::any_completion_handler`, so this works across a module boundary. A model
+        without `async_complete` completes with `unsupported_capability`, an empty
+        `any_model` with `empty_model` (on the handler's associated executor, never inline).
+    */
+    template <class CompletionToken>
+    auto async_complete(const request& req, CompletionToken&& token) {
+        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, response)>(
+            [this](complete_handler handler, const request& r) {
+                if (!vtable_ || !vtable_->async_complete) {
+                    std::exception_ptr const e = failure(capability::chat, true);
+                    auto const ex = boost::asio::get_associated_executor(
+                        handler, boost::asio::system_executor());
+                    // The erased executor requires blocking.never: this never runs inline.
+                    ex.execute(
+                        [h = std::move(handler), e]() mutable { std::move(h)(e, response{}); });
+                    return;
+                }
+                vtable_->async_complete(buffer_, r, std::move(handler));
+            },
+            token, std::cref(req));
+    }
+
     /// The stored model if its type is exactly M, else null (as `std::function::target`).
     template <class M>
     M* target() noexcept {
@@ -149,6 +184,7 @@ private:
         response (*complete)(unsigned char*, const request&);
         response (*stream)(unsigned char*, const request&, stream_handler);
         embedding_response (*embed)(unsigned char*, const embedding_request&);
+        void (*async_complete)(unsigned char*, const request&, complete_handler&&);
     };
 
     template <class M>
@@ -187,6 +223,12 @@ private:
             v.stream = [](unsigned char* b, const request& r, stream_handler h) {
                 return object<M>(b)->stream(r, h);
             };
+        if constexpr (requires(M & m, const request& r, complete_handler&& h) {
+                          m.async_complete(r, std::move(h));
+                      })
+            v.async_complete = [](unsigned char* b, const request& r, complete_handler&& h) {
+                object<M>(b)->async_complete(r, std::move(h));
+            };
         if constexpr (embedding_model<M>)
             v.embed = [](unsigned char* b, const embedding_request& r) {
                 return object<M>(b)->embed(r);
@@ -200,10 +242,17 @@ private:
 
     // Out of line and cold, so that the calls above inline to a test and an indirect call.
     [[noreturn, gnu::cold, gnu::noinline]] void fail(capability c) const {
+        std::rethrow_exception(failure(c));
+    }
+
+    [[gnu::cold]] std::exception_ptr failure(capability c, bool asynchronously = false) const {
         if (!vtable_)
-            throw error(errc::empty_model, "llmap: call on an empty any_model");
-        throw error(errc::unsupported_capability,
-                    std::string("llmap: this model does not support ") + name_of(c));
+            return std::make_exception_ptr(
+                error(errc::empty_model, "llmap: call on an empty any_model"));
+        return std::make_exception_ptr(
+            error(errc::unsupported_capability, std::string("llmap: this model does not support ") +
+                                                    name_of(c) +
+                                                    (asynchronously ? " asynchronously" : "")));
     }
 
     static const char* name_of(capability c) noexcept {

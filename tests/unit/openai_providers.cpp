@@ -15,6 +15,11 @@
 
 #include <llmap/providers/openai_compatible.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -296,6 +301,104 @@ BOOST_AUTO_TEST_CASE(compatible_family_over_http) {
     }
     std::cout << "openai_providers/compatible_family_over_http: " << n << " exchanges\n";
     BOOST_TEST(n > 100u);
+}
+
+BOOST_AUTO_TEST_CASE(async_calls_with_every_kind_of_token) {
+    replay r;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/chat/completions" && e.status == 200 && !requested_stream(e) &&
+            r.exchanges.size() < 4)
+            r.exchanges.push_back(std::move(e));
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/responses" && e.status == 200 && !requested_stream(e) &&
+            r.exchanges.size() < 5)
+            r.exchanges.push_back(std::move(e));
+    BOOST_REQUIRE(r.exchanges.size() == 5u);
+    auto const chat = [&](std::size_t i) {
+        return llmap::openai_api::wire::parse_chat_response(
+            json::parse(r.exchanges[i].response_body));
+    };
+    ts::test_server server(std::ref(r));
+    auto reg = registry_for<providers>(server, "/v1");
+    llmap::request const req{.prompt = "async"};
+
+    // use_future, on the concrete type.
+    auto m = reg.model<"openai-chat:gpt-4o">();
+    std::future<llmap::response> f = m.async_complete(req, boost::asio::use_future);
+    BOOST_TEST((f.get() == chat(0)));
+
+    // A callback.
+    std::promise<llmap::response> p;
+    m.async_complete(req, [&](std::exception_ptr e, llmap::response resp) {
+        if (e)
+            p.set_exception(e);
+        else
+            p.set_value(std::move(resp));
+    });
+    BOOST_TEST((p.get_future().get() == chat(1)));
+
+    // use_awaitable, from a coroutine on the caller's io_context.
+    boost::asio::io_context ioc;
+    llmap::response from_coroutine;
+    boost::asio::co_spawn(
+        ioc,
+        [&]() -> boost::asio::awaitable<void> {
+            from_coroutine = co_await m.async_complete(req, boost::asio::use_awaitable);
+        },
+        boost::asio::detached);
+    ioc.run();
+    BOOST_TEST((from_coroutine == chat(2)));
+
+    // Erased: any_model forwards through asio::any_completion_handler.
+    llmap::any_model erased = reg.make("openai-chat:gpt-4o");
+    BOOST_TEST((erased.async_complete(req, boost::asio::use_future).get() == chat(3)));
+    llmap::any_model responses = reg.make("openai:gpt-4.1");
+    BOOST_TEST((responses.async_complete(req, boost::asio::use_future).get() ==
+                llmap::openai_api::wire::parse_responses_response(
+                    json::parse(r.exchanges[4].response_body))));
+
+    // A model without async_complete, and an empty one: typed errors through the future.
+    struct sync_only {
+        llmap::response complete(const llmap::request&) { return {}; }
+    };
+    llmap::any_model s = sync_only{};
+    BOOST_CHECK_EXCEPTION(
+        s.async_complete(req, boost::asio::use_future).get(), llmap::error,
+        [](const llmap::error& e) { return e.code() == llmap::errc::unsupported_capability; });
+    llmap::any_model none;
+    BOOST_CHECK_EXCEPTION(
+        none.async_complete(req, boost::asio::use_future).get(), llmap::error,
+        [](const llmap::error& e) { return e.code() == llmap::errc::empty_model; });
+}
+
+BOOST_AUTO_TEST_CASE(async_errors_arrive_through_the_token) {
+    ts::test_server server([](const ts::test_server::request&, ts::test_session& s) {
+        s.respond(429, R"({"error":{"message":"slow down","type":"rate_limit_error"}})",
+                  {{"content-type", "application/json"}});
+    });
+    auto reg = registry_for<providers>(server, "/v1");
+    auto m = reg.model<"openai-chat:gpt-4o">();
+    BOOST_CHECK_EXCEPTION(m.async_complete({.prompt = "x"}, boost::asio::use_future).get(),
+                          llmap::error, [](const llmap::error& e) {
+                              return e.code() == llmap::errc::http_error &&
+                                     e.http_status() == 429 &&
+                                     e.provider_error_type() == "rate_limit_error";
+                          });
+    // Retries are off in these tests' configuration: exactly one request.
+    BOOST_TEST(server.request_count() == 1u);
+    // A transport failure (nothing listens there any more) is an llmap::error too.
+    llmap::provider_config c;
+    c.api_key = key;
+    c.base_url = "http://127.0.0.1:1/v1";
+    c.transport.retry.max_retries = 0;
+    providers dead{{"openai-chat", c}};
+    BOOST_CHECK_EXCEPTION(dead.model<"openai-chat:gpt-4o">()
+                              .async_complete({.prompt = "x"}, boost::asio::use_future)
+                              .get(),
+                          llmap::error, [](const llmap::error& e) {
+                              return e.code() == llmap::errc::connection_failed &&
+                                     std::string_view(e.what()).find(key) == std::string_view::npos;
+                          });
 }
 
 #ifdef LLMAP_EXAMPLES_BIN

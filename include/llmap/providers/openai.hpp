@@ -57,6 +57,15 @@ protected:
         return r;
     }
 
+    // The asynchronous `post`.
+    template <class Parse, class CompletionToken>
+    auto async_post(std::string_view path, const boost::json::object& body, const request& req,
+                    std::vector<warning> warnings, Parse parse, CompletionToken&& token) const {
+        return llmap::detail::async_post_json(
+            endpoint_, ep().post(path, body, req.headers, req.timeout), std::move(warnings),
+            std::move(parse), std::forward<CompletionToken>(token));
+    }
+
     // One streamed request: SSE data through the wire's decoder, each event to the caller
     // and into the response.
     template <class Decoder>
@@ -121,6 +130,25 @@ public:
                     });
     }
 
+    /** Answer a request asynchronously.
+
+        Completes with `void(std::exception_ptr, llmap::response)`, with any Asio completion
+        token (a callback, `asio::use_future`, `asio::use_awaitable`, `asio::deferred`); the
+        exception is what `complete` would have thrown. Runs on the provider's HTTP client;
+        the request is copied, so it need not outlive the call.
+    */
+    template <class CompletionToken>
+    auto async_complete(const request& req, CompletionToken&& token) {
+        std::vector<warning> warnings;
+        auto const body = wire::chat_request_body(req, model_, *dialect_, false, warnings);
+        return async_post(
+            "/chat/completions", body, req, std::move(warnings),
+            [](boost::json::value v, std::string_view p) {
+                return wire::parse_chat_response(std::move(v), p);
+            },
+            std::forward<CompletionToken>(token));
+    }
+
     /** Stream the answer to a request; `on_event` gets each event as it arrives (on another
         thread than the caller's, one at a time).
         @return the whole response, as `complete` would.
@@ -174,6 +202,20 @@ public:
                     [](boost::json::value v, std::string_view p) {
                         return wire::parse_responses_response(std::move(v), p);
                     });
+    }
+
+    /// Answer a request asynchronously (see `basic_chat_model::async_complete`).
+    template <class CompletionToken>
+    auto async_complete(const request& req, CompletionToken&& token) {
+        std::vector<warning> warnings;
+        auto const body =
+            wire::responses_request_body(req, model_, false, warnings, ep().provider());
+        return async_post(
+            "/responses", body, req, std::move(warnings),
+            [](boost::json::value v, std::string_view p) {
+                return wire::parse_responses_response(std::move(v), p);
+            },
+            std::forward<CompletionToken>(token));
     }
 
     /// Stream the answer to a request (see `basic_chat_model::stream`).

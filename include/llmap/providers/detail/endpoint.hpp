@@ -15,9 +15,11 @@
 #include <llmap/http/sse.hpp>
 #include <llmap/types.hpp>
 
+#include <boost/asio/compose.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -166,9 +168,8 @@ private:
     mutable std::unique_ptr<http::client> client_;
 };
 
-/** Send a JSON request and return the answer's JSON (2xx) or throw the provider's error. */
-inline boost::json::value post_json(const endpoint& ep, http::http_request req) {
-    http::http_response r = ep.client().send(std::move(req));
+/** The answer's JSON (2xx), or throw the provider's error. */
+inline boost::json::value answer_json(const endpoint& ep, const http::http_response& r) {
     if (r.status < 200 || r.status > 299)
         throw ep.http_failure(r);
     boost::system::error_code ec;
@@ -176,6 +177,58 @@ inline boost::json::value post_json(const endpoint& ep, http::http_request req) 
     if (ec)
         throw_malformed(ep.provider(), "the body is not JSON (" + ec.message() + ")");
     return v;
+}
+
+/** Send a JSON request and return the answer's JSON (2xx) or throw the provider's error. */
+inline boost::json::value post_json(const endpoint& ep, http::http_request req) {
+    return answer_json(ep, ep.client().send(std::move(req)));
+}
+
+// The composed operation of async_post_json.
+template <class Parse>
+struct post_json_op {
+    std::shared_ptr<const endpoint> ep;
+    http::http_request req;
+    std::vector<warning> warnings;
+    Parse parse;
+    http::http_request described{}; // method and URL only, for a transport error's message
+
+    template <class Self>
+    void operator()(Self& self) {
+        described.method = req.method;
+        described.url = req.url;
+        ep->client().async_send(std::move(req), std::move(self));
+    }
+
+    template <class Self>
+    void operator()(Self& self, boost::system::error_code ec, http::http_response r) {
+        std::exception_ptr failure;
+        response out;
+        try {
+            if (ec)
+                throw error(ec, http::describe_failure(ec, described));
+            out = parse(answer_json(*ep, r), ep->provider());
+            out.warnings.insert(out.warnings.begin(), warnings.begin(), warnings.end());
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        self.complete(failure, std::move(out));
+    }
+};
+
+/** The asynchronous `post_json` + parse: sends `req` on the endpoint's client and completes
+    with `void(std::exception_ptr, response)`; the parse runs on the client's thread.
+
+    `parse(boost::json::value, provider)` turns the answer into the response; `warnings`
+    (the request's) go first in it. The endpoint is kept alive until completion.
+*/
+template <class Parse, class CompletionToken>
+auto async_post_json(std::shared_ptr<const endpoint> ep, http::http_request req,
+                     std::vector<warning> warnings, Parse parse, CompletionToken&& token) {
+    auto ex = ep->client().get_executor();
+    return boost::asio::async_compose<CompletionToken, void(std::exception_ptr, response)>(
+        post_json_op<Parse>{std::move(ep), std::move(req), std::move(warnings), std::move(parse)},
+        token, ex);
 }
 
 /** Stream a request: its body goes through an SSE parser, each event's data to `on_data`.
