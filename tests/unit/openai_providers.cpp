@@ -402,9 +402,37 @@ BOOST_AUTO_TEST_CASE(async_errors_arrive_through_the_token) {
 }
 
 #ifdef LLMAP_EXAMPLES_BIN
-// examples/any_provider, run as a user would, against the replay server through the
-// <NAME>_BASE_URL and <NAME>_API_KEY variables: the answer's text on stdout, and only that.
-BOOST_AUTO_TEST_CASE(any_provider_example) {
+// The examples, run as a user would, against the replay server through the <NAME>_BASE_URL
+// and <NAME>_API_KEY variables: what they print on stdout, and their exit status.
+struct example_run {
+    std::string out;
+    int status = -1;
+};
+
+example_run run_example(const ts::test_server& server, std::string_view provider_env,
+                        const std::string& command) {
+    std::string const cmd = std::string(provider_env) + "_BASE_URL=" + server.url("/v1") + " " +
+                            std::string(provider_env) + "_API_KEY=" + std::string(key) + " " +
+                            LLMAP_EXAMPLES_BIN "/" + command + " 2>/dev/null";
+    example_run r;
+    std::FILE* p = ::popen(cmd.c_str(), "r");
+    BOOST_REQUIRE(p != nullptr);
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
+        r.out.append(buf, n);
+    r.status = ::pclose(p);
+    return r;
+}
+
+std::vector<fx::exchange> exchanges_of(std::string_view folder, std::string_view file) {
+    std::vector<fx::exchange> out;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.file.parent_path().filename() == folder && e.file.filename() == file)
+            out.push_back(std::move(e));
+    return out;
+}
+
+BOOST_AUTO_TEST_CASE(example_any_provider) {
     replay r;
     for (auto& e : fx::rig_exchanges("openai"))
         if (e.path == "/v1/chat/completions" && e.status == 200 && r.exchanges.size() < 2 &&
@@ -412,35 +440,74 @@ BOOST_AUTO_TEST_CASE(any_provider_example) {
             r.exchanges.push_back(std::move(e));
     BOOST_REQUIRE(r.exchanges.size() == 2u);
     ts::test_server server(std::ref(r));
-    auto const run = [&](const std::string& args, int& status) {
-        std::string const cmd = "OPENAI_CHAT_BASE_URL=" + server.url("/v1") +
-                                " OPENAI_CHAT_API_KEY=" + std::string(key) + " " +
-                                LLMAP_EXAMPLES_BIN "/any_provider " + args + " 2>/dev/null";
-        std::FILE* p = ::popen(cmd.c_str(), "r");
-        BOOST_REQUIRE(p != nullptr);
-        std::string out;
-        char buf[4096];
-        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;)
-            out.append(buf, n);
-        status = ::pclose(p);
-        return out;
-    };
-    int status = -1;
-    auto const streamed = run("openai-chat:gpt-4o 'Say hi'", status);
-    BOOST_TEST(status == 0);
-    BOOST_TEST(streamed == decode_sse<llmap::openai_api::wire::chat_stream_decoder>(
+    auto const streamed =
+        run_example(server, "OPENAI_CHAT", "any_provider openai-chat:gpt-4o 'Hi'");
+    BOOST_TEST(streamed.status == 0);
+    BOOST_TEST(streamed.out == decode_sse<llmap::openai_api::wire::chat_stream_decoder>(
+                                   r.exchanges[0].response_body)
+                                       .text() +
+                                   "\n");
+    auto const whole =
+        run_example(server, "OPENAI_CHAT", "any_provider --no-stream openai-chat 'Hi'");
+    BOOST_TEST(whole.status == 0);
+    BOOST_TEST(whole.out == llmap::openai_api::wire::parse_chat_response(
+                                json::parse(r.exchanges[1].response_body))
+                                    .text() +
+                                "\n");
+    auto const bad = run_example(server, "OPENAI_CHAT", "any_provider anthropik:claude hi");
+    BOOST_TEST(bad.status != 0);
+    BOOST_TEST(bad.out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(example_tool_round_trip) {
+    replay r;
+    r.exchanges = exchanges_of("typed_prompt_tools", "prompt_typed_with_tool_call_roundtrip.json");
+    BOOST_REQUIRE(r.exchanges.size() == 2u);
+    ts::test_server server(std::ref(r));
+    auto const run = run_example(server, "OPENAI_CHAT", "tool_round_trip");
+    BOOST_TEST(run.status == 0);
+    auto const final_answer =
+        llmap::openai_api::wire::parse_chat_response(json::parse(r.exchanges[1].response_body));
+    BOOST_TEST(run.out == final_answer.text() + "\n");
+    // The second request carries the assistant's tool call and the tool's result.
+    auto const received = server.requests();
+    BOOST_REQUIRE(received.size() == 2u);
+    auto const second = json::parse(received[1].body);
+    auto const& msgs = second.at("messages").as_array();
+    BOOST_REQUIRE(msgs.size() == 4u);
+    BOOST_TEST(msgs[2].at("tool_calls").at(0).at("id").as_string() == "call_REDACTED_1");
+    BOOST_TEST(msgs[3].at("role").as_string() == "tool");
+    BOOST_TEST(msgs[3].at("tool_call_id").as_string() == "call_REDACTED_1");
+    BOOST_TEST(msgs[3].at("content").as_string() ==
+               "The weather in London is all fire and brimstone");
+}
+
+BOOST_AUTO_TEST_CASE(example_streaming_chat_and_embeddings) {
+    replay r;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/responses" && e.status == 200 && requested_stream(e) &&
+            r.exchanges.empty())
+            r.exchanges.push_back(std::move(e));
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/embeddings" && e.status == 200 && r.exchanges.size() == 1)
+            r.exchanges.push_back(std::move(e));
+    BOOST_REQUIRE(r.exchanges.size() == 2u);
+    ts::test_server server(std::ref(r));
+    auto const chat = run_example(server, "OPENAI", "streaming_chat 'Hi'");
+    BOOST_TEST(chat.status == 0);
+    BOOST_TEST(chat.out == decode_sse<llmap::openai_api::wire::responses_stream_decoder>(
                                r.exchanges[0].response_body)
                                    .text() +
                                "\n");
-    auto const whole = run("--no-stream openai-chat 'Say hi'", status);
-    BOOST_TEST(status == 0);
-    BOOST_TEST(whole == llmap::openai_api::wire::parse_chat_response(
-                            json::parse(r.exchanges[1].response_body))
-                                .text() +
-                            "\n");
-    auto const bad = run("anthropik:claude hi", status);
-    BOOST_TEST(status != 0);
-    BOOST_TEST(bad.empty());
+    auto const emb = run_example(server, "OPENAI", "embeddings a b");
+    BOOST_TEST(emb.status == 0);
+    auto const expected = llmap::openai_api::wire::parse_embeddings_response(
+        json::parse(r.exchanges[1].response_body));
+    BOOST_REQUIRE(!expected.vectors.empty());
+    char first[64];
+    std::snprintf(first, sizeof first, "0: %zu dimensions [%.6f, ", expected.vectors[0].size(),
+                  static_cast<double>(expected.vectors[0][0]));
+    BOOST_TEST(emb.out.find(first) == 0u, emb.out);
 }
 #endif
 
