@@ -18,6 +18,7 @@
 #include <llmap/error.hpp>
 #include <llmap/fixed_string.hpp>
 #include <llmap/id.hpp>
+#include <llmap/providers/azure.hpp>
 #include <llmap/providers/openai.hpp>
 #include <llmap/providers/openai_compatible.hpp>
 #include <llmap/registry.hpp>

@@ -401,6 +401,68 @@ BOOST_AUTO_TEST_CASE(async_errors_arrive_through_the_token) {
                           });
 }
 
+BOOST_AUTO_TEST_CASE(azure_deployments) {
+    replay r;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/chat/completions" && e.status == 200 && r.exchanges.size() < 3 &&
+            requested_stream(e) == (r.exchanges.size() == 1))
+            r.exchanges.push_back(std::move(e));
+    BOOST_REQUIRE(r.exchanges.size() == 3u);
+    ts::test_server server(std::ref(r));
+    std::string const base = "http://127.0.0.1:" + std::to_string(server.port());
+    llmap::provider_config c;
+    c.api_key = key;
+    c.base_url = base + "/";
+    c.transport.retry.max_retries = 0;
+    llmap::registry<llmap::azure> reg{{"azure", c}};
+    auto m = reg.model<"azure:my-gpt-4o">();
+    static_assert(std::is_same_v<decltype(m), llmap::azure::chat_model>);
+    BOOST_TEST((m.complete({.prompt = "x"}) == llmap::openai_api::wire::parse_chat_response(
+                                                   json::parse(r.exchanges[0].response_body))));
+    auto const streamed = reg.make("azure:a/b c").stream({.prompt = "x"}, [](auto const&) {});
+    BOOST_TEST((streamed == decode_sse<llmap::openai_api::wire::chat_stream_decoder>(
+                                r.exchanges[1].response_body)));
+    BOOST_TEST(server.connections() == 1u); // one pool for every deployment of a provider
+    // An explicit API version in the base URL's query.
+    c.base_url = base + "?api-version=2025-01-01-preview";
+    llmap::registry<llmap::azure> preview{{"azure", c}};
+    (void)preview.make("azure").complete({.prompt = "x"});
+
+    auto const received = server.requests();
+    BOOST_REQUIRE(received.size() == 3u);
+    BOOST_TEST(received[0].target ==
+               "/openai/deployments/my-gpt-4o/chat/completions?api-version=2024-10-21");
+    // The deployment name cannot change the URL's structure.
+    BOOST_TEST(received[1].target ==
+               "/openai/deployments/a%2Fb%20c/chat/completions?api-version=2024-10-21");
+    BOOST_TEST(received[2].target ==
+               "/openai/deployments/gpt-4o/chat/completions?api-version=2025-01-01-preview");
+    for (auto const& q : received) {
+        std::string api_key, authorization;
+        for (auto const& [n, v] : q.headers) {
+            if (n == "api-key")
+                api_key = v;
+            if (n == "authorization")
+                authorization = v;
+        }
+        BOOST_TEST(api_key == key);
+        BOOST_TEST(authorization.empty());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(azure_from_env) {
+    ::setenv("AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com", 1);
+    ::setenv("AZURE_OPENAI_API_KEY", "k", 1);
+    ::setenv("AZURE_OPENAI_API_VERSION", "2025-04-01-preview", 1);
+    llmap::provider_config c = llmap::config_from_env("azure");
+    llmap::azure::apply_env(c);
+    ::unsetenv("AZURE_OPENAI_ENDPOINT");
+    ::unsetenv("AZURE_OPENAI_API_KEY");
+    ::unsetenv("AZURE_OPENAI_API_VERSION");
+    BOOST_TEST(c.api_key == "k");
+    BOOST_TEST(c.base_url == "https://res.openai.azure.com?api-version=2025-04-01-preview");
+}
+
 #ifdef LLMAP_EXAMPLES_BIN
 // The examples, run as a user would, against the replay server through the <NAME>_BASE_URL
 // and <NAME>_API_KEY variables: what they print on stdout, and their exit status.

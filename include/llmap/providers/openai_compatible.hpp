@@ -13,6 +13,7 @@
     what differs (endpoint, key, dialect) as a traits type.
 */
 
+#include <llmap/providers/azure.hpp>
 #include <llmap/providers/openai.hpp>
 #include <llmap/registry.hpp>
 

@@ -29,6 +29,24 @@
 
 namespace llmap::detail {
 
+/** An HTTP client made on first use (thread-safe), shareable by several endpoints of one
+    provider (Azure has one endpoint per deployment, and one connection pool for all).
+*/
+class lazy_client {
+public:
+    explicit lazy_client(http::client_options options) : options_(std::move(options)) {}
+
+    http::client& get() const {
+        std::call_once(once_, [this] { client_ = std::make_unique<http::client>(options_); });
+        return *client_;
+    }
+
+private:
+    http::client_options options_;
+    mutable std::once_flag once_;
+    mutable std::unique_ptr<http::client> client_;
+};
+
 /** What a provider shares with the models it hands out: where to send requests, how to
     authenticate, and the HTTP client (with its connection pool).
 
@@ -45,12 +63,17 @@ public:
         @param key the API key, to redact it from a provider's error text; empty if none.
         @param key_required whether a request without a key must fail with `missing_api_key`.
         @param config the provider's configuration (extra headers, transport settings).
+        @param client the HTTP client to share, or null for one of this endpoint's own.
+        @param query appended to every URL (Azure's `?api-version=...`).
     */
     endpoint(std::string provider, std::string base_url,
              std::vector<std::pair<std::string, std::string>> auth, std::string key,
-             bool key_required, const provider_config& config)
+             bool key_required, const provider_config& config,
+             std::shared_ptr<const lazy_client> client = nullptr, std::string query = {})
         : provider_(std::move(provider)), base_url_(std::move(base_url)), headers_(std::move(auth)),
-          key_(std::move(key)), key_required_(key_required), transport_(config.transport) {
+          key_(std::move(key)), query_(std::move(query)), key_required_(key_required),
+          transport_(config.transport),
+          client_(client ? std::move(client) : std::make_shared<const lazy_client>(transport_)) {
         while (!base_url_.empty() && base_url_.back() == '/')
             base_url_.pop_back();
         headers_.insert(headers_.end(), config.headers.begin(), config.headers.end());
@@ -71,7 +94,7 @@ public:
                                                    "' (set " + env_prefix(provider_) +
                                                    "_API_KEY or provider_config::api_key)");
         http::http_request r;
-        r.url = base_url_ + std::string(path);
+        r.url = base_url_ + std::string(path) + query_;
         r.headers = headers_;
         r.headers.emplace_back("content-type", "application/json");
         r.headers.insert(r.headers.end(), extra.begin(), extra.end());
@@ -85,10 +108,7 @@ public:
     }
 
     /// The HTTP client, made on first use (thread-safe).
-    http::client& client() const {
-        std::call_once(once_, [this] { client_ = std::make_unique<http::client>(transport_); });
-        return *client_;
-    }
+    http::client& client() const { return client_->get(); }
 
     /** The error for a non-2xx answer: `errc::http_error` with the status, the provider's
         error type and message, and its request id. The API key is redacted from the
@@ -162,10 +182,10 @@ private:
     std::string base_url_;
     std::vector<std::pair<std::string, std::string>> headers_;
     std::string key_;
+    std::string query_;
     bool key_required_;
     http::client_options transport_;
-    mutable std::once_flag once_;
-    mutable std::unique_ptr<http::client> client_;
+    std::shared_ptr<const lazy_client> client_;
 };
 
 /** The answer's JSON (2xx), or throw the provider's error. */
