@@ -23,6 +23,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <iostream>
 #include <map>
 #include <random>
@@ -399,6 +400,35 @@ BOOST_AUTO_TEST_CASE(async_errors_arrive_through_the_token) {
                               return e.code() == llmap::errc::connection_failed &&
                                      std::string_view(e.what()).find(key) == std::string_view::npos;
                           });
+}
+
+BOOST_AUTO_TEST_CASE(per_call_retry_policy) {
+    // Two 503s, then the recorded answer: the registry does not retry, this call does.
+    fx::exchange answer;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/chat/completions" && e.status == 200 && !requested_stream(e)) {
+            answer = std::move(e);
+            break;
+        }
+    std::atomic<int> seen{0};
+    ts::test_server server([&](const ts::test_server::request&, ts::test_session& s) {
+        if (++seen <= 2)
+            s.respond(503, R"({"error":{"message":"busy"}})");
+        else
+            s.respond(200, answer.response_body, {{"content-type", "application/json"}});
+    });
+    auto reg = registry_for<providers>(server, "/v1");
+    auto m = reg.model<"openai-chat:gpt-4o">();
+    BOOST_CHECK_EXCEPTION(m.complete({.prompt = "x"}), llmap::error,
+                          [](const llmap::error& e) { return e.http_status() == 503; });
+    BOOST_TEST(seen.load() == 1);
+    llmap::http::retry_policy patient;
+    patient.max_retries = 2;
+    patient.initial_delay = std::chrono::milliseconds(10);
+    auto const r = m.complete({.prompt = "x", .retry = patient});
+    BOOST_TEST(seen.load() == 3); // the second 503, then the answer
+    BOOST_TEST(
+        (r == llmap::openai_api::wire::parse_chat_response(json::parse(answer.response_body))));
 }
 
 BOOST_AUTO_TEST_CASE(azure_deployments) {

@@ -50,8 +50,8 @@ protected:
     template <class Parse>
     response post(std::string_view path, const boost::json::object& body, const request& req,
                   std::vector<warning> warnings, Parse&& parse) const {
-        auto answer =
-            llmap::detail::post_json(ep(), ep().post(path, body, req.headers, req.timeout));
+        auto answer = llmap::detail::post_json(
+            ep(), ep().post(path, body, req.headers, req.timeout, req.retry));
         response r = parse(std::move(answer), ep().provider());
         r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
         return r;
@@ -62,8 +62,8 @@ protected:
     auto async_post(std::string_view path, const boost::json::object& body, const request& req,
                     std::vector<warning> warnings, Parse parse, CompletionToken&& token) const {
         return llmap::detail::async_post_json(
-            endpoint_, ep().post(path, body, req.headers, req.timeout), std::move(warnings),
-            std::move(parse), std::forward<CompletionToken>(token));
+            endpoint_, ep().post(path, body, req.headers, req.timeout, req.retry),
+            std::move(warnings), std::move(parse), std::forward<CompletionToken>(token));
     }
 
     // One streamed request: SSE data through the wire's decoder, each event to the caller
@@ -77,7 +77,7 @@ protected:
             on_event(e);
             acc.add(e);
         };
-        llmap::detail::post_sse(ep(), ep().post(path, body, req.headers, req.timeout),
+        llmap::detail::post_sse(ep(), ep().post(path, body, req.headers, req.timeout, req.retry),
                                 [&](std::string_view data) {
                                     if (!decoder.done())
                                         decoder.on_data(data, emit);

@@ -8,6 +8,7 @@
 #ifndef LLMAP_TYPES_REQUEST_HPP
 #define LLMAP_TYPES_REQUEST_HPP
 
+#include <llmap/http/options.hpp>
 #include <llmap/types/content.hpp>
 #include <llmap/types/message.hpp>
 #include <llmap/types/tool.hpp>
@@ -142,6 +143,9 @@ struct request {
 
     /// Deadline for this call; unset means the client's default.
     std::optional<std::chrono::steady_clock::duration> timeout{};
+
+    /// Retry policy for this call; unset means the provider's (`provider_config::transport`).
+    std::optional<http::retry_policy> retry{};
 
     /** Return the normalised conversation every provider maps from.
 

@@ -83,12 +83,13 @@ public:
     const std::string& base_url() const noexcept { return base_url_; }
 
     /** A JSON POST to `path` (appended to the base URL), with the auth and extra headers,
-        and the request's own headers and deadline.
+        and the request's own headers, deadline and retry policy.
         @throws llmap::error `missing_api_key` when the provider needs a key and has none.
     */
     http::http_request post(std::string_view path, const boost::json::object& body,
                             const std::vector<std::pair<std::string, std::string>>& extra,
-                            std::optional<std::chrono::steady_clock::duration> deadline) const {
+                            std::optional<std::chrono::steady_clock::duration> deadline,
+                            std::optional<http::retry_policy> retry = std::nullopt) const {
         if (key_required_ && key_.empty())
             throw error(errc::missing_api_key, "llmap: no API key for provider '" + provider_ +
                                                    "' (set " + env_prefix(provider_) +
@@ -99,6 +100,7 @@ public:
         r.headers.emplace_back("content-type", "application/json");
         r.headers.insert(r.headers.end(), extra.begin(), extra.end());
         r.body = boost::json::serialize(body);
+        r.retry = retry;
         if (deadline) {
             http::timeouts t = transport_.timeout;
             t.request = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline);
