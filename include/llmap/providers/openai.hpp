@@ -62,8 +62,8 @@ protected:
     auto async_post(std::string_view path, const boost::json::object& body, const request& req,
                     std::vector<warning> warnings, Parse parse, CompletionToken&& token) const {
         return llmap::detail::async_post_json(
-            endpoint_, ep().post(path, body, req.headers, req.timeout, req.retry),
-            std::move(warnings), std::move(parse), std::forward<CompletionToken>(token));
+            ep(), ep().post(path, body, req.headers, req.timeout, req.retry), std::move(warnings),
+            std::move(parse), std::forward<CompletionToken>(token));
     }
 
     // One streamed request: SSE data through the wire's decoder, each event to the caller

@@ -47,6 +47,84 @@ private:
     mutable std::unique_ptr<http::client> client_;
 };
 
+/** What checking a provider's answer needs: its name (for messages) and its API key (to
+    redact it). A copy travels with an asynchronous operation, so that the operation does not
+    keep the endpoint (and its HTTP client) alive: the client must never be destroyed on its
+    own thread.
+*/
+struct answer_context {
+    std::string provider;
+    std::string key;
+
+    /** The error for a non-2xx answer: `errc::http_error` with the status, the provider's
+        error type and message, and its request id. The API key is redacted from the
+        provider's text (some providers echo part of a wrong key).
+    */
+    error http_failure(const http::http_response& r) const {
+        std::string type, message;
+        boost::system::error_code ec;
+        auto const body = boost::json::parse(r.body, ec);
+        if (!ec && body.is_object()) {
+            auto const& o = body.get_object();
+            if (auto const* e = o.if_contains("error")) {
+                if (e->is_object()) {
+                    auto const& eo = e->get_object();
+                    if (auto const* m = eo.if_contains("message"); m && m->is_string())
+                        message = m->get_string();
+                    if (auto const* t = eo.if_contains("type"); t && t->is_string())
+                        type = t->get_string();
+                    else if (auto const* c = eo.if_contains("code"); c && c->is_string())
+                        type = c->get_string();
+                } else if (e->is_string()) {
+                    message = e->get_string();
+                }
+            } else if (auto const* m = o.if_contains("message"); m && m->is_string()) {
+                message = m->get_string();
+            }
+        }
+        if (message.empty())
+            message = r.body.substr(0, 300);
+        std::string request_id = r.header("x-request-id");
+        if (request_id.empty())
+            request_id = r.header("request-id");
+        error e(errc::http_error, "llmap: " + provider + " answered HTTP " +
+                                      std::to_string(r.status) + ": " + redact(message));
+        e.with_provider_details(static_cast<int>(r.status), redact(type), request_id);
+        return e;
+    }
+
+    /// `text` with every trace of the API key replaced: the key itself, and any word that
+    /// shares its first or last 6 characters (masked echoes such as "sk-ab***wxyz").
+    std::string redact(std::string text) const {
+        if (key.size() < 6)
+            return text;
+        for (std::size_t at; (at = text.find(key)) != std::string::npos;)
+            text.replace(at, key.size(), "[redacted]");
+        std::string const head = key.substr(0, 6), tail = key.substr(key.size() - 6);
+        std::string out;
+        std::size_t i = 0;
+        while (i < text.size()) {
+            std::size_t j = i;
+            while (j < text.size() && !is_word_break(text[j]))
+                ++j;
+            std::string_view const word(text.data() + i, j - i);
+            bool const leak = word.size() >= 6 && (word.find(head) != std::string_view::npos ||
+                                                   word.find(tail) != std::string_view::npos);
+            out += leak ? std::string("[redacted]") : std::string(word);
+            if (j < text.size())
+                out += text[j];
+            i = j + 1;
+        }
+        return out;
+    }
+
+private:
+    static bool is_word_break(char c) noexcept {
+        return c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'' || c == ',' ||
+               c == '.' || c == ':' || c == ';' || c == '(' || c == ')';
+    }
+};
+
 /** What a provider shares with the models it hands out: where to send requests, how to
     authenticate, and the HTTP client (with its connection pool).
 
@@ -112,78 +190,18 @@ public:
     /// The HTTP client, made on first use (thread-safe).
     http::client& client() const { return client_->get(); }
 
-    /** The error for a non-2xx answer: `errc::http_error` with the status, the provider's
-        error type and message, and its request id. The API key is redacted from the
-        provider's text (some providers echo part of a wrong key).
-    */
-    error http_failure(const http::http_response& r) const {
-        std::string type, message;
-        boost::system::error_code ec;
-        auto const body = boost::json::parse(r.body, ec);
-        if (!ec && body.is_object()) {
-            auto const& o = body.get_object();
-            if (auto const* e = o.if_contains("error")) {
-                if (e->is_object()) {
-                    auto const& eo = e->get_object();
-                    if (auto const* m = eo.if_contains("message"); m && m->is_string())
-                        message = m->get_string();
-                    if (auto const* t = eo.if_contains("type"); t && t->is_string())
-                        type = t->get_string();
-                    else if (auto const* c = eo.if_contains("code"); c && c->is_string())
-                        type = c->get_string();
-                } else if (e->is_string()) {
-                    message = e->get_string();
-                }
-            } else if (auto const* m = o.if_contains("message"); m && m->is_string()) {
-                message = m->get_string();
-            }
-        }
-        if (message.empty())
-            message = r.body.substr(0, 300);
-        std::string request_id = r.header("x-request-id");
-        if (request_id.empty())
-            request_id = r.header("request-id");
-        error e(errc::http_error, "llmap: " + provider_ + " answered HTTP " +
-                                      std::to_string(r.status) + ": " + redact(message));
-        e.with_provider_details(static_cast<int>(r.status), redact(type), request_id);
-        return e;
-    }
+    /// What the answers of this endpoint are checked with (provider name, key to redact).
+    const answer_context& answers() const noexcept { return answers_; }
 
-    /// `text` with every trace of the API key replaced: the key itself, and any word that
-    /// shares its first or last 6 characters (masked echoes such as "sk-ab***wxyz").
-    std::string redact(std::string text) const {
-        if (key_.size() < 6)
-            return text;
-        for (std::size_t at; (at = text.find(key_)) != std::string::npos;)
-            text.replace(at, key_.size(), "[redacted]");
-        std::string const head = key_.substr(0, 6), tail = key_.substr(key_.size() - 6);
-        std::string out;
-        std::size_t i = 0;
-        while (i < text.size()) {
-            std::size_t j = i;
-            while (j < text.size() && !is_word_break(text[j]))
-                ++j;
-            std::string_view const word(text.data() + i, j - i);
-            bool const leak = word.size() >= 6 && (word.find(head) != std::string_view::npos ||
-                                                   word.find(tail) != std::string_view::npos);
-            out += leak ? std::string("[redacted]") : std::string(word);
-            if (j < text.size())
-                out += text[j];
-            i = j + 1;
-        }
-        return out;
-    }
+    /// See `answer_context::http_failure`.
+    error http_failure(const http::http_response& r) const { return answers_.http_failure(r); }
 
 private:
-    static bool is_word_break(char c) noexcept {
-        return c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'' || c == ',' ||
-               c == '.' || c == ':' || c == ';' || c == '(' || c == ')';
-    }
-
     std::string provider_;
     std::string base_url_;
     std::vector<std::pair<std::string, std::string>> headers_;
     std::string key_;
+    answer_context answers_;
     std::string query_;
     bool key_required_;
     http::client_options transport_;
@@ -191,25 +209,27 @@ private:
 };
 
 /** The answer's JSON (2xx), or throw the provider's error. */
-inline boost::json::value answer_json(const endpoint& ep, const http::http_response& r) {
+inline boost::json::value answer_json(const answer_context& ep, const http::http_response& r) {
     if (r.status < 200 || r.status > 299)
         throw ep.http_failure(r);
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(r.body, ec);
     if (ec)
-        throw_malformed(ep.provider(), "the body is not JSON (" + ec.message() + ")");
+        throw_malformed(ep.provider, "the body is not JSON (" + ec.message() + ")");
     return v;
 }
 
 /** Send a JSON request and return the answer's JSON (2xx) or throw the provider's error. */
 inline boost::json::value post_json(const endpoint& ep, http::http_request req) {
-    return answer_json(ep, ep.client().send(std::move(req)));
+    return answer_json(ep.answers(), ep.client().send(std::move(req)));
 }
 
-// The composed operation of async_post_json.
+// The composed operation of async_post_json. It holds no reference to the endpoint (see
+// answer_context): the client is used only while initiating.
 template <class Parse>
 struct post_json_op {
-    std::shared_ptr<const endpoint> ep;
+    http::client* client;
+    answer_context answers;
     http::http_request req;
     std::vector<warning> warnings;
     Parse parse;
@@ -219,7 +239,7 @@ struct post_json_op {
     void operator()(Self& self) {
         described.method = req.method;
         described.url = req.url;
-        ep->client().async_send(std::move(req), std::move(self));
+        std::exchange(client, nullptr)->async_send(std::move(req), std::move(self));
     }
 
     template <class Self>
@@ -229,7 +249,7 @@ struct post_json_op {
         try {
             if (ec)
                 throw error(ec, http::describe_failure(ec, described));
-            out = parse(answer_json(*ep, r), ep->provider());
+            out = parse(answer_json(answers, r), answers.provider);
             out.warnings.insert(out.warnings.begin(), warnings.begin(), warnings.end());
         } catch (...) {
             failure = std::current_exception();
@@ -242,15 +262,19 @@ struct post_json_op {
     with `void(std::exception_ptr, response)`; the parse runs on the client's thread.
 
     `parse(boost::json::value, provider)` turns the answer into the response; `warnings`
-    (the request's) go first in it. The endpoint is kept alive until completion.
+    (the request's) go first in it. The operation does not keep the endpoint alive: if the
+    last model of a provider goes away before completion, the provider's client waits for
+    the operation when it is destroyed (so it must not be destroyed from a completion
+    handler running on the client's own thread).
 */
 template <class Parse, class CompletionToken>
-auto async_post_json(std::shared_ptr<const endpoint> ep, http::http_request req,
-                     std::vector<warning> warnings, Parse parse, CompletionToken&& token) {
-    auto ex = ep->client().get_executor();
+auto async_post_json(const endpoint& ep, http::http_request req, std::vector<warning> warnings,
+                     Parse parse, CompletionToken&& token) {
+    http::client& client = ep.client();
     return boost::asio::async_compose<CompletionToken, void(std::exception_ptr, response)>(
-        post_json_op<Parse>{std::move(ep), std::move(req), std::move(warnings), std::move(parse)},
-        token, ex);
+        post_json_op<Parse>{&client, ep.answers(), std::move(req), std::move(warnings),
+                            std::move(parse)},
+        token, client.get_executor());
 }
 
 /** Stream a request: its body goes through an SSE parser, each event's data to `on_data`.
