@@ -450,13 +450,13 @@ BOOST_AUTO_TEST_CASE(multimodal_and_tool_round_trip_items) {
     BOOST_TEST((body.at("input") == json::parse(R"([
         {"role":"user","content":[
             {"type":"input_text","text":"What is this?"},
-            {"type":"input_image","image_url":"data:image/png;base64,iVBORw=="},
-            {"type":"input_image","image_url":"https://example.com/a.jpg"},
+            {"type":"input_image","image_url":"data:image/png;base64,iVBORw==","detail":"auto"},
+            {"type":"input_image","image_url":"https://example.com/a.jpg","detail":"auto"},
             {"type":"input_file","file_url":"https://example.com/a.pdf"},
             {"type":"input_file","filename":"part-4.pdf","file_data":"data:application/pdf;base64,JVBERg=="},
             {"type":"input_file","filename":"notes.txt","file_data":"data:text/plain;base64,aGk="}]},
         {"type":"reasoning","summary":[{"type":"summary_text","text":"thinking"}],"encrypted_content":"ENC"},
-        {"role":"assistant","content":[{"type":"output_text","text":"Let me "},{"type":"output_text","text":"look."}]},
+        {"role":"assistant","content":"Let me look."},
         {"type":"function_call","call_id":"call_1","name":"lookup","arguments":"{\"q\":\"x\"}"},
         {"type":"function_call_output","call_id":"call_1","output":"{\"a\":1}"},
         {"type":"function_call_output","call_id":"call_2","output":"plain"}])")));

@@ -51,7 +51,8 @@ inline boost::json::array responses_user_content(const message& m, std::string_v
                 img->url.empty()
                     ? data_url(img->media_type.empty() ? "image/png" : img->media_type, img->data)
                     : img->url;
-            parts.push_back({{"type", "input_image"}, {"image_url", url}});
+            // `detail` is required by the API's schema; "auto" is its documented default.
+            parts.push_back({{"type", "input_image"}, {"image_url", url}, {"detail", "auto"}});
         } else if (auto const* f = std::get_if<file_part>(&p)) {
             // Unlike Chat Completions, the Responses API fetches files by URL itself.
             if (!f->url.empty()) {
@@ -79,17 +80,22 @@ inline boost::json::array responses_user_content(const message& m, std::string_v
 inline void append_assistant_items(boost::json::array& out, const message& m,
                                    std::string_view provider, std::vector<warning>& warnings) {
     // Consecutive text parts share one message item; reasoning and tool calls are items of
-    // their own, in the order the model produced them.
-    boost::json::array texts;
+    // their own, in the order the model produced them. The text goes as a plain string: the
+    // output_text part form is, per the API's schema, an output message that also needs an
+    // id, a status and annotations.
+    std::string text;
+    bool has_text = false;
     auto flush = [&] {
-        if (texts.empty())
+        if (!has_text)
             return;
-        out.push_back({{"role", "assistant"}, {"content", std::move(texts)}});
-        texts = boost::json::array();
+        out.push_back({{"role", "assistant"}, {"content", std::move(text)}});
+        text.clear();
+        has_text = false;
     };
     for (auto const& p : m.content) {
         if (auto const* t = std::get_if<text_part>(&p)) {
-            texts.push_back({{"type", "output_text"}, {"text", t->text}});
+            text += t->text;
+            has_text = true;
         } else if (auto const* c = std::get_if<tool_call_part>(&p)) {
             flush();
             out.push_back(
