@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/install-deps.sh
+# The conformance tests install Prism from the npm registry themselves (into $HOME/.cache,
+# reused by the second compiler's run); they need Node 20 with npm, and fail without it.
+command -v npm >/dev/null ||
+    echo "warning: npm not found: the conformance.* tests will fail (install Node 20 + npm)" >&2
 
 # --- formatting -------------------------------------------------------------------------------
 dirs=(include tests benchmarks examples)
