@@ -149,8 +149,8 @@ public:
              bool key_required, const provider_config& config,
              std::shared_ptr<const lazy_client> client = nullptr, std::string query = {})
         : provider_(std::move(provider)), base_url_(std::move(base_url)), headers_(std::move(auth)),
-          key_(std::move(key)), query_(std::move(query)), key_required_(key_required),
-          transport_(config.transport),
+          key_(std::move(key)), answers_{provider_, key_}, query_(std::move(query)),
+          key_required_(key_required), transport_(config.transport),
           client_(client ? std::move(client) : std::make_shared<const lazy_client>(transport_)) {
         while (!base_url_.empty() && base_url_.back() == '/')
             base_url_.pop_back();
