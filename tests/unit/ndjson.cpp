@@ -10,6 +10,8 @@
 // one JSON value per line too) fed whole, one byte at a time, split in two at (every or many)
 // points and split at random: always the same lines.
 
+#include "../support/fixtures.hpp"
+
 #include <llmap/http/ndjson.hpp>
 
 #include <boost/json.hpp>
@@ -137,28 +139,13 @@ void check_splits(std::string_view input, const result& expected) {
 // Fixtures
 // ---------------------------------------------------------------------------------------------
 
+// The shared fixture access (tests/support/fixtures.hpp), under the names used below.
 fs::path fixtures_dir() {
-    return fs::path(LLMAP_SOURCE_DIR) / ".." / "shared" / "fixtures";
+    return test::fixtures::root();
 }
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    BOOST_REQUIRE_MESSAGE(in, "cannot open " << path);
-    std::ostringstream os;
-    os << in.rdbuf();
-    return os.str();
-}
-
+using test::fixtures::read_file;
 std::vector<fs::path> files_ending_with(const fs::path& dir, std::string_view suffix) {
-    std::vector<fs::path> out;
-    for (auto const& entry : fs::recursive_directory_iterator(dir)) {
-        std::string const name = entry.path().filename().string();
-        if (entry.is_regular_file() && name.size() >= suffix.size() &&
-            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
-            out.push_back(entry.path());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
+    return test::fixtures::files(dir, suffix);
 }
 
 std::string content_type(const json::value& response) {
