@@ -16,7 +16,7 @@
 #include <llmap/concepts.hpp>
 #include <llmap/config.hpp>
 #include <llmap/fixed_string.hpp>
-#include <llmap/providers/detail/endpoint.hpp>
+#include <llmap/providers/detail/model_base.hpp>
 #include <llmap/providers/openai/chat_wire.hpp>
 #include <llmap/providers/openai/embeddings_wire.hpp>
 #include <llmap/providers/openai/responses_wire.hpp>
@@ -24,83 +24,59 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace llmap::openai_api {
 
 namespace detail {
 
-/// The endpoint and the model name, which every model of this family holds (56 bytes: it
-/// fits any_model's buffer).
-class model_base {
-public:
-    model_base(std::shared_ptr<const llmap::detail::endpoint> ep, std::string model)
-        : endpoint_(std::move(ep)), model_(std::move(model)) {}
+using llmap::detail::model_base;
 
-    /// The model name sent to the provider.
-    const std::string& name() const noexcept { return model_; }
-
-    /// The provider's registry name.
-    const std::string& provider() const noexcept { return endpoint_->provider(); }
-
-protected:
-    const llmap::detail::endpoint& ep() const noexcept { return *endpoint_; }
-
-    // One request/answer: the request's warnings go first in the response.
-    template <class Parse>
-    response post(std::string_view path, const boost::json::object& body, const request& req,
-                  std::vector<warning> warnings, Parse&& parse) const {
-        auto answer = llmap::detail::post_json(
-            ep(), ep().post(path, body, req.headers, req.timeout, req.retry));
-        response r = parse(std::move(answer), ep().provider());
-        r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
-        return r;
-    }
-
-    // The asynchronous `post`.
-    template <class Parse, class CompletionToken>
-    auto async_post(std::string_view path, const boost::json::object& body, const request& req,
-                    std::vector<warning> warnings, Parse parse, CompletionToken&& token) const {
-        return llmap::detail::async_post_json(
-            ep(), ep().post(path, body, req.headers, req.timeout, req.retry), std::move(warnings),
-            std::move(parse), std::forward<CompletionToken>(token));
-    }
-
-    // One streamed request: SSE data through the wire's decoder, each event to the caller
-    // and into the response.
-    template <class Decoder>
-    response post_stream(std::string_view path, const boost::json::object& body, const request& req,
-                         std::vector<warning> warnings, stream_handler on_event) const {
-        Decoder decoder(ep().provider());
-        stream_accumulator acc;
-        auto const emit = [&](stream_event&& e) {
-            on_event(e);
-            acc.add(e);
-        };
-        llmap::detail::post_sse(ep(), ep().post(path, body, req.headers, req.timeout, req.retry),
-                                [&](std::string_view data) {
-                                    if (!decoder.done())
-                                        decoder.on_data(data, emit);
-                                });
-        if (!decoder.done())
-            decoder.finish(emit);
-        response r = std::move(acc).finish();
-        r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
-        return r;
-    }
-
-    std::shared_ptr<const llmap::detail::endpoint> endpoint_;
-    std::string model_;
-};
-
-/// Embeddings through `/embeddings`, for the models whose provider has them.
-inline embedding_response embed_via(const llmap::detail::endpoint& ep, const std::string& model,
-                                    const embedding_request& req) {
-    std::vector<warning> warnings;
-    auto const body = wire::embeddings_request_body(req, model, "float", warnings, ep.provider());
-    auto answer = llmap::detail::post_json(ep, ep.post("/embeddings", body, req.headers, {}));
-    return wire::parse_embeddings_response(std::move(answer), ep.provider());
+/// The `/embeddings` body for `req` and its warnings.
+inline boost::json::object embeddings_body(const model_base& m, const embedding_request& req,
+                                           std::vector<warning>& warnings) {
+    return wire::embeddings_request_body(req, m.name(), "float", warnings, m.provider());
 }
+
+inline embedding_response parse_embeddings(boost::json::value v, std::string_view provider) {
+    return wire::parse_embeddings_response(std::move(v), provider);
+}
+
+inline response parse_chat(boost::json::value v, std::string_view provider) {
+    return wire::parse_chat_response(std::move(v), provider);
+}
+
+inline response parse_responses(boost::json::value v, std::string_view provider) {
+    return wire::parse_responses_response(std::move(v), provider);
+}
+
+/** The embedding calls of the models whose provider serves `/embeddings`. */
+class embedding_calls : public model_base {
+public:
+    using model_base::model_base;
+
+    /// Embed the request's inputs (`/embeddings`).
+    embedding_response embed(const embedding_request& req) {
+        std::vector<warning> warnings;
+        auto const body = embeddings_body(*this, req, warnings);
+        return post<embedding_response>("/embeddings", body, req, std::move(warnings),
+                                        parse_embeddings);
+    }
+
+    /** Embed asynchronously: completes with `void(std::exception_ptr, embedding_response)`,
+        with any Asio completion token (see `basic_chat_model::async_complete`).
+    */
+    template <class CompletionToken>
+    auto async_embed(const embedding_request& req, CompletionToken&& token) {
+        std::vector<warning> warnings;
+        auto const body = embeddings_body(*this, req, warnings);
+        return async_post<embedding_response>("/embeddings", body, req, std::move(warnings),
+                                              parse_embeddings,
+                                              std::forward<CompletionToken>(token));
+    }
+};
 
 } // namespace detail
 
@@ -108,14 +84,17 @@ inline embedding_response embed_via(const llmap::detail::endpoint& ep, const std
     OpenAI-compatible provider, each with its `chat_dialect`.
 
     @tparam Embeddings whether the provider also serves `/embeddings` (the type then has
-    `embed`; without it, embedding does not compile on the static path).
+    `embed` and `async_embed`; without them, embedding does not compile on the static path).
 */
 template <bool Embeddings>
-class basic_chat_model : public detail::model_base {
+class basic_chat_model
+    : public std::conditional_t<Embeddings, detail::embedding_calls, detail::model_base> {
+    using base = std::conditional_t<Embeddings, detail::embedding_calls, detail::model_base>;
+
 public:
     basic_chat_model(std::shared_ptr<const llmap::detail::endpoint> ep, const chat_dialect* d,
                      std::string model)
-        : model_base(std::move(ep), std::move(model)), dialect_(d) {}
+        : base(std::move(ep), std::move(model)), dialect_(d) {}
 
     /** Answer a request.
         @throws llmap::error `http_error` (with the provider's status, error type, message
@@ -123,11 +102,8 @@ public:
     */
     response complete(const request& req) {
         std::vector<warning> warnings;
-        auto const body = wire::chat_request_body(req, model_, *dialect_, false, warnings);
-        return post("/chat/completions", body, req, std::move(warnings),
-                    [](boost::json::value v, std::string_view p) {
-                        return wire::parse_chat_response(std::move(v), p);
-                    });
+        auto const body = make_body(req, false, warnings);
+        return this->post("/chat/completions", body, req, std::move(warnings), detail::parse_chat);
     }
 
     /** Answer a request asynchronously.
@@ -135,18 +111,15 @@ public:
         Completes with `void(std::exception_ptr, llmap::response)`, with any Asio completion
         token (a callback, `asio::use_future`, `asio::use_awaitable`, `asio::deferred`); the
         exception is what `complete` would have thrown. Runs on the provider's HTTP client;
-        the request is copied, so it need not outlive the call.
+        the request is copied, so it need not outlive the call. Cancellation through the
+        token's cancellation slot completes with `errc::cancelled`.
     */
     template <class CompletionToken>
     auto async_complete(const request& req, CompletionToken&& token) {
         std::vector<warning> warnings;
-        auto const body = wire::chat_request_body(req, model_, *dialect_, false, warnings);
-        return async_post(
-            "/chat/completions", body, req, std::move(warnings),
-            [](boost::json::value v, std::string_view p) {
-                return wire::parse_chat_response(std::move(v), p);
-            },
-            std::forward<CompletionToken>(token));
+        auto const body = make_body(req, false, warnings);
+        return this->async_post("/chat/completions", body, req, std::move(warnings),
+                                detail::parse_chat, std::forward<CompletionToken>(token));
     }
 
     /** Stream the answer to a request; `on_event` gets each event as it arrives (on another
@@ -156,14 +129,24 @@ public:
     */
     response stream(const request& req, stream_handler on_event) {
         std::vector<warning> warnings;
-        auto const body = wire::chat_request_body(req, model_, *dialect_, true, warnings);
-        return post_stream<wire::chat_stream_decoder>("/chat/completions", body, req,
-                                                      std::move(warnings), on_event);
+        auto const body = make_body(req, true, warnings);
+        return this->template post_stream<wire::chat_stream_decoder>("/chat/completions", body, req,
+                                                                     std::move(warnings), on_event);
     }
 
-    /// Embed the request's inputs through the provider's `/embeddings`.
-    embedding_response embed(const embedding_request& req) requires Embeddings {
-        return detail::embed_via(ep(), model_, req);
+    /** Stream asynchronously: `on_event` (which owns what it captures) gets each event on the
+        HTTP client's thread; completes with `void(std::exception_ptr, llmap::response)` —
+        the whole response, as `stream` returns it. An exception thrown by `on_event` stops
+        the stream and is what the operation completes with.
+    */
+    template <class CompletionToken>
+    auto async_stream(const request& req, llmap::detail::async_stream_handler on_event,
+                      CompletionToken&& token) {
+        std::vector<warning> warnings;
+        auto const body = make_body(req, true, warnings);
+        return this->template async_post_stream<wire::chat_stream_decoder>(
+            "/chat/completions", body, req, std::move(warnings), std::move(on_event),
+            std::forward<CompletionToken>(token));
     }
 
     /// Tools, structured output and image input; reasoning where the dialect takes it.
@@ -179,6 +162,11 @@ public:
     const chat_dialect& dialect() const noexcept { return *dialect_; }
 
 private:
+    boost::json::object make_body(const request& req, bool stream,
+                                  std::vector<warning>& warnings) const {
+        return wire::chat_request_body(req, this->name(), *dialect_, stream, warnings);
+    }
+
     const chat_dialect* dialect_;
 };
 
@@ -187,55 +175,57 @@ using chat_model = basic_chat_model<true>;
 /** An OpenAI model through the Responses API (`/responses`), with embeddings through
     `/embeddings`.
 */
-class responses_model : public detail::model_base {
+class responses_model : public detail::embedding_calls {
 public:
-    using model_base::model_base;
+    using embedding_calls::embedding_calls;
 
     /** Answer a request.
         @throws llmap::error as `basic_chat_model::complete`.
     */
     response complete(const request& req) {
         std::vector<warning> warnings;
-        auto const body =
-            wire::responses_request_body(req, model_, false, warnings, ep().provider());
-        return post("/responses", body, req, std::move(warnings),
-                    [](boost::json::value v, std::string_view p) {
-                        return wire::parse_responses_response(std::move(v), p);
-                    });
+        auto const body = make_body(req, false, warnings);
+        return post("/responses", body, req, std::move(warnings), detail::parse_responses);
     }
 
     /// Answer a request asynchronously (see `basic_chat_model::async_complete`).
     template <class CompletionToken>
     auto async_complete(const request& req, CompletionToken&& token) {
         std::vector<warning> warnings;
-        auto const body =
-            wire::responses_request_body(req, model_, false, warnings, ep().provider());
-        return async_post(
-            "/responses", body, req, std::move(warnings),
-            [](boost::json::value v, std::string_view p) {
-                return wire::parse_responses_response(std::move(v), p);
-            },
-            std::forward<CompletionToken>(token));
+        auto const body = make_body(req, false, warnings);
+        return async_post("/responses", body, req, std::move(warnings), detail::parse_responses,
+                          std::forward<CompletionToken>(token));
     }
 
     /// Stream the answer to a request (see `basic_chat_model::stream`).
     response stream(const request& req, stream_handler on_event) {
         std::vector<warning> warnings;
-        auto const body =
-            wire::responses_request_body(req, model_, true, warnings, ep().provider());
+        auto const body = make_body(req, true, warnings);
         return post_stream<wire::responses_stream_decoder>("/responses", body, req,
                                                            std::move(warnings), on_event);
     }
 
-    /// Embed the request's inputs (`text-embedding-3-*`).
-    embedding_response embed(const embedding_request& req) {
-        return detail::embed_via(ep(), model_, req);
+    /// Stream asynchronously (see `basic_chat_model::async_stream`).
+    template <class CompletionToken>
+    auto async_stream(const request& req, llmap::detail::async_stream_handler on_event,
+                      CompletionToken&& token) {
+        std::vector<warning> warnings;
+        auto const body = make_body(req, true, warnings);
+        return async_post_stream<wire::responses_stream_decoder>(
+            "/responses", body, req, std::move(warnings), std::move(on_event),
+            std::forward<CompletionToken>(token));
     }
 
     /// Tools, structured output, reasoning (effort and summaries) and image input.
     capability_set capabilities() const noexcept {
         return capability::tools | capability::structured_output | capability::reasoning |
                capability::image_input;
+    }
+
+private:
+    boost::json::object make_body(const request& req, bool stream,
+                                  std::vector<warning>& warnings) const {
+        return wire::responses_request_body(req, name(), stream, warnings, provider());
     }
 };
 

@@ -135,9 +135,23 @@ struct reasoning_part {
     bool operator==(const reasoning_part&) const = default;
 };
 
+/** A source the model cited: a web page or document its answer draws on.
+
+    Perplexity's citations and search results, Gemini's grounding chunks and Cohere's
+    citations come back as source parts, in the order the provider gives them. Sources are
+    output only: a request that carries one back sends nothing for it.
+*/
+struct source_part {
+    std::string id{};    ///< the provider's id, or its position ("1", "2", ...) if it has none
+    std::string url{};   ///< where the source is, if the provider gives an address
+    std::string title{}; ///< its title, if known
+
+    bool operator==(const source_part&) const = default;
+};
+
 /** One part of the content of a message or response. */
 using content_part = std::variant<text_part, image_part, file_part, tool_call_part,
-                                  tool_result_part, reasoning_part>;
+                                  tool_result_part, reasoning_part, source_part>;
 
 namespace detail {
 
@@ -325,6 +339,24 @@ inline reasoning_part tag_invoke(boost::json::value_to_tag<reasoning_part>,
 // content_part is a std::variant of llmap types, so ADL finds these too; Boost.JSON prefers
 // them to its generic variant conversion, which would pick the first alternative that fits
 // instead of dispatching on "type".
+inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const source_part& p) {
+    boost::json::object o(jv.storage());
+    o["type"] = "source";
+    o["id"] = p.id;
+    o["url"] = p.url;
+    if (!p.title.empty())
+        o["title"] = p.title;
+    jv = std::move(o);
+}
+
+inline source_part tag_invoke(boost::json::value_to_tag<source_part>,
+                              const boost::json::value& jv) {
+    const auto& o = detail::json_object_of(jv, "source part");
+    detail::check_part_type(o, "source");
+    return {.id = detail::json_string_field(o, "id"),
+            .url = detail::json_string_field(o, "url"),
+            .title = detail::json_string_field(o, "title")};
+}
 
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, const content_part& p) {
     std::visit([&](const auto& part) { jv = boost::json::value_from(part, jv.storage()); }, p);
@@ -346,6 +378,8 @@ inline content_part tag_invoke(boost::json::value_to_tag<content_part>,
         return boost::json::value_to<tool_result_part>(jv);
     if (type == "reasoning")
         return boost::json::value_to<reasoning_part>(jv);
+    if (type == "source")
+        return boost::json::value_to<source_part>(jv);
     detail::throw_json_error("unknown content part type \"" + type + "\"");
 }
 

@@ -75,6 +75,13 @@ struct message {
     llmap::role role = llmap::role::user;
     std::vector<content_part> content{};
 
+    /** Raw JSON per provider for this message, keyed by provider name, as
+        @ref request::provider_options is for the whole call. Anthropic reads
+        `{"anthropic": {"cache_control": {"type": "ephemeral"}}}` here to mark a prompt-cache
+        breakpoint at the end of the message; other providers ignore the key.
+    */
+    boost::json::object provider_options{};
+
     /// Return a system message with one text part.
     static message system(std::string text) { return make(llmap::role::system, std::move(text)); }
 
@@ -131,6 +138,8 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, cons
     for (const content_part& p : m.content)
         content.push_back(boost::json::value_from(p, jv.storage()));
     o["content"] = std::move(content);
+    if (!m.provider_options.empty())
+        o["provider_options"] = m.provider_options;
     jv = std::move(o);
 }
 
@@ -152,6 +161,8 @@ inline message tag_invoke(boost::json::value_to_tag<message>, const boost::json:
     } else {
         detail::throw_json_error("key \"content\" must be an array or a string");
     }
+    if (const boost::json::value* po = o.if_contains("provider_options"))
+        m.provider_options = detail::json_object_of(*po, "message provider_options");
     return m;
 }
 

@@ -108,7 +108,7 @@ struct response_metadata {
 /** One event of a streamed response. */
 struct stream_event {
     std::variant<text_delta, reasoning_delta, tool_call_start, tool_call_delta, tool_call_end,
-                 usage_event, finish_event, response_metadata>
+                 usage_event, finish_event, response_metadata, source_part>
         data{};
     boost::json::value raw{}; ///< the provider's raw event it was parsed from, or null
 
@@ -124,6 +124,7 @@ struct stream_event {
       end. Empty arguments become `{}`. Arguments that are not valid JSON do not throw:
       they are kept as a JSON string of the raw text and a @ref warning is added, so the
       caller can report the bad call back to the model.
+    - A source (citation) is appended once: a repeat of an equal source is dropped.
     - Usage events add up; a finish event sets the finish reason; metadata sets id and model.
 
     `response::raw` stays null: the raw events went to the caller one by one.
@@ -237,6 +238,14 @@ private:
             response_.id = d.id;
         if (!d.model.empty())
             response_.model = d.model;
+    }
+
+    void on(const source_part& d) {
+        // Providers repeat their citation list in several chunks: keep each source once.
+        for (const content_part& p : response_.content)
+            if (const auto* s = std::get_if<source_part>(&p); s && *s == d)
+                return;
+        push(d);
     }
 
     void push(content_part part) {

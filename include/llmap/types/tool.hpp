@@ -38,6 +38,10 @@ struct tool {
     std::string description{};
     boost::json::object parameters{}; ///< JSON schema of the arguments object
 
+    /// Raw JSON per provider for this tool, keyed by provider name (Anthropic reads
+    /// `cache_control` here); other providers ignore the key.
+    boost::json::object provider_options{};
+
     bool operator==(const tool&) const = default;
 };
 
@@ -77,6 +81,8 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, cons
     o["name"] = t.name;
     o["description"] = t.description;
     o["parameters"] = t.parameters;
+    if (!t.provider_options.empty())
+        o["provider_options"] = t.provider_options;
     jv = std::move(o);
 }
 
@@ -86,6 +92,8 @@ inline tool tag_invoke(boost::json::value_to_tag<tool>, const boost::json::value
            .description = detail::json_string_field(o, "description")};
     if (const boost::json::value* p = o.if_contains("parameters"))
         t.parameters = detail::json_object_of(*p, "tool parameters");
+    if (const boost::json::value* po = o.if_contains("provider_options"))
+        t.provider_options = detail::json_object_of(*po, "tool provider_options");
     return t;
 }
 

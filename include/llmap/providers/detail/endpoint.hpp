@@ -12,10 +12,8 @@
 #include <llmap/detail/json_read.hpp>
 #include <llmap/error.hpp>
 #include <llmap/http/client.hpp>
-#include <llmap/http/sse.hpp>
 #include <llmap/types.hpp>
 
-#include <boost/asio/compose.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -222,75 +220,6 @@ inline boost::json::value answer_json(const answer_context& ep, const http::http
 /** Send a JSON request and return the answer's JSON (2xx) or throw the provider's error. */
 inline boost::json::value post_json(const endpoint& ep, http::http_request req) {
     return answer_json(ep.answers(), ep.client().send(std::move(req)));
-}
-
-// The composed operation of async_post_json. It holds no reference to the endpoint (see
-// answer_context): the client is used only while initiating.
-template <class Parse>
-struct post_json_op {
-    http::client* client;
-    answer_context answers;
-    http::http_request req;
-    std::vector<warning> warnings;
-    Parse parse;
-    http::http_request described{}; // method and URL only, for a transport error's message
-
-    template <class Self>
-    void operator()(Self& self) {
-        described.method = req.method;
-        described.url = req.url;
-        std::exchange(client, nullptr)->async_send(std::move(req), std::move(self));
-    }
-
-    template <class Self>
-    void operator()(Self& self, boost::system::error_code ec, http::http_response r) {
-        std::exception_ptr failure;
-        response out;
-        try {
-            if (ec)
-                throw error(ec, http::describe_failure(ec, described));
-            out = parse(answer_json(answers, r), answers.provider);
-            out.warnings.insert(out.warnings.begin(), warnings.begin(), warnings.end());
-        } catch (...) {
-            failure = std::current_exception();
-        }
-        self.complete(failure, std::move(out));
-    }
-};
-
-/** The asynchronous `post_json` + parse: sends `req` on the endpoint's client and completes
-    with `void(std::exception_ptr, response)`; the parse runs on the client's thread.
-
-    `parse(boost::json::value, provider)` turns the answer into the response; `warnings`
-    (the request's) go first in it. The operation does not keep the endpoint alive: if the
-    last model of a provider goes away before completion, the provider's client waits for
-    the operation when it is destroyed (so it must not be destroyed from a completion
-    handler running on the client's own thread).
-*/
-template <class Parse, class CompletionToken>
-auto async_post_json(const endpoint& ep, http::http_request req, std::vector<warning> warnings,
-                     Parse parse, CompletionToken&& token) {
-    http::client& client = ep.client();
-    return boost::asio::async_compose<CompletionToken, void(std::exception_ptr, response)>(
-        post_json_op<Parse>{&client, ep.answers(), std::move(req), std::move(warnings),
-                            std::move(parse)},
-        token, client.get_executor());
-}
-
-/** Stream a request: its body goes through an SSE parser, each event's data to `on_data`.
-    A non-2xx answer throws the provider's error; a body that ends inside an event is
-    `errc::malformed_response` (a truncated stream).
-*/
-template <class OnData>
-void post_sse(const endpoint& ep, http::http_request req, OnData&& on_data) {
-    http::sse_parser parser(ep.client().options().limit.max_event);
-    http::http_response r = ep.client().stream(std::move(req), [&](std::string_view bytes) {
-        parser.feed(bytes, [&](http::sse_event& e) { on_data(std::string_view(e.data)); });
-    });
-    if (r.status < 200 || r.status > 299)
-        throw ep.http_failure(r);
-    if (parser.has_partial_event())
-        throw_malformed(ep.provider(), "the stream ended in the middle of an event");
 }
 
 } // namespace llmap::detail
