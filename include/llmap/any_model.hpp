@@ -140,6 +140,10 @@ public:
     using complete_handler =
         boost::asio::any_completion_handler<void(std::exception_ptr, response)>;
 
+    /// The handler type of `async_embed` once erased.
+    using embed_handler =
+        boost::asio::any_completion_handler<void(std::exception_ptr, embedding_response)>;
+
     /** Answer a request asynchronously, with any Asio completion token.
 
         Completes with `void(std::exception_ptr, llmap::response)`; the handler is erased with
@@ -151,16 +155,42 @@ public:
     auto async_complete(const request& req, CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, response)>(
             [this](complete_handler handler, const request& r) {
-                if (!vtable_ || !vtable_->async_complete) {
-                    std::exception_ptr const e = failure(capability::chat, true);
-                    auto const ex = boost::asio::get_associated_executor(
-                        handler, boost::asio::system_executor());
-                    // The erased executor requires blocking.never: this never runs inline.
-                    ex.execute(
-                        [h = std::move(handler), e]() mutable { std::move(h)(e, response{}); });
-                    return;
-                }
+                if (!vtable_ || !vtable_->async_complete)
+                    return complete_failed(std::move(handler), capability::chat);
                 vtable_->async_complete(buffer_, r, std::move(handler));
+            },
+            token, std::cref(req));
+    }
+
+    /** Stream the answer to a request asynchronously, with any Asio completion token.
+
+        `on_event` gets each event on the model's HTTP client thread; the operation completes
+        with `void(std::exception_ptr, llmap::response)`, the whole response. A model without
+        `async_stream` completes with `unsupported_capability` (never inline).
+    */
+    template <class CompletionToken>
+    auto async_stream(const request& req, async_stream_handler on_event, CompletionToken&& token) {
+        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, response)>(
+            [this](complete_handler handler, const request& r, async_stream_handler& h) {
+                if (!vtable_ || !vtable_->async_stream)
+                    return complete_failed(std::move(handler), capability::streaming);
+                vtable_->async_stream(buffer_, r, std::move(h), std::move(handler));
+            },
+            token, std::cref(req), std::ref(on_event));
+    }
+
+    /** Embed asynchronously, with any Asio completion token: completes with
+        `void(std::exception_ptr, llmap::embedding_response)`. A model without `async_embed`
+        completes with `unsupported_capability` (never inline).
+    */
+    template <class CompletionToken>
+    auto async_embed(const embedding_request& req, CompletionToken&& token) {
+        return boost::asio::async_initiate<CompletionToken,
+                                           void(std::exception_ptr, embedding_response)>(
+            [this](embed_handler handler, const embedding_request& r) {
+                if (!vtable_ || !vtable_->async_embed)
+                    return complete_failed(std::move(handler), capability::embeddings);
+                vtable_->async_embed(buffer_, r, std::move(handler));
             },
             token, std::cref(req));
     }
@@ -185,6 +215,9 @@ private:
         response (*stream)(unsigned char*, const request&, stream_handler);
         embedding_response (*embed)(unsigned char*, const embedding_request&);
         void (*async_complete)(unsigned char*, const request&, complete_handler&&);
+        void (*async_stream)(unsigned char*, const request&, async_stream_handler&&,
+                             complete_handler&&);
+        void (*async_embed)(unsigned char*, const embedding_request&, embed_handler&&);
     };
 
     template <class M>
@@ -229,9 +262,23 @@ private:
             v.async_complete = [](unsigned char* b, const request& r, complete_handler&& h) {
                 object<M>(b)->async_complete(r, std::move(h));
             };
+        if constexpr (requires(M & m, const request& r, async_stream_handler&& e,
+                               complete_handler&& h) {
+                          m.async_stream(r, std::move(e), std::move(h));
+                      })
+            v.async_stream = [](unsigned char* b, const request& r, async_stream_handler&& e,
+                                complete_handler&& h) {
+                object<M>(b)->async_stream(r, std::move(e), std::move(h));
+            };
         if constexpr (embedding_model<M>)
             v.embed = [](unsigned char* b, const embedding_request& r) {
                 return object<M>(b)->embed(r);
+            };
+        if constexpr (requires(M & m, const embedding_request& r, embed_handler&& h) {
+                          m.async_embed(r, std::move(h));
+                      })
+            v.async_embed = [](unsigned char* b, const embedding_request& r, embed_handler&& h) {
+                object<M>(b)->async_embed(r, std::move(h));
             };
         return v;
     }
@@ -239,6 +286,20 @@ private:
     // One table per stored type; its address also identifies the type for `target`.
     template <class M>
     static constexpr vtable vtable_for = make_vtable<M>();
+
+    // Complete `handler` with the failure for a missing capability `c`, on the handler's
+    // associated executor: the erased executor requires blocking.never, so never inline.
+    template <class Handler>
+    void complete_failed(Handler handler, capability c) const {
+        std::exception_ptr const e = failure(c, true);
+        auto const ex =
+            boost::asio::get_associated_executor(handler, boost::asio::system_executor());
+        ex.execute([h = std::move(handler), e]() mutable {
+            using result = std::conditional_t<std::is_same_v<Handler, embed_handler>,
+                                              embedding_response, response>;
+            std::move(h)(e, result{});
+        });
+    }
 
     // Out of line and cold, so that the calls above inline to a test and an indirect call.
     [[noreturn, gnu::cold, gnu::noinline]] void fail(capability c) const {

@@ -16,6 +16,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <type_traits>
 
@@ -23,6 +24,11 @@ namespace llmap {
 
 /// The callback a streaming call reports its events to (non-owning, never allocates).
 using stream_handler = detail::function_ref<void(const stream_event&)>;
+
+/// The callback an asynchronous stream reports its events to: it runs on the provider's HTTP
+/// client thread, one event at a time, after the initiating call has returned, so it owns
+/// what it captures.
+using async_stream_handler = std::function<void(const stream_event&)>;
 
 /** What a model can do.
 

@@ -372,6 +372,101 @@ BOOST_AUTO_TEST_CASE(async_calls_with_every_kind_of_token) {
         [](const llmap::error& e) { return e.code() == llmap::errc::empty_model; });
 }
 
+BOOST_AUTO_TEST_CASE(async_streams_and_embeddings) {
+    // Two chat streams, one Responses stream, two embedding answers, one more chat stream.
+    replay r;
+    auto const take = [&](std::string_view path, bool stream, std::size_t n) {
+        for (auto& e : fx::rig_exchanges("openai"))
+            if (n > 0 && e.path == path && e.status == 200 &&
+                (path == "/v1/embeddings" || requested_stream(e) == stream)) {
+                r.exchanges.push_back(std::move(e));
+                --n;
+            }
+        BOOST_REQUIRE(n == 0u);
+    };
+    take("/v1/chat/completions", true, 2);
+    take("/v1/responses", true, 1);
+    take("/v1/embeddings", false, 2);
+    take("/v1/chat/completions", true, 1);
+    auto const decoded = [&](std::size_t i) {
+        return i == 2 ? decode_sse<llmap::openai_api::wire::responses_stream_decoder>(
+                            r.exchanges[i].response_body)
+                      : decode_sse<llmap::openai_api::wire::chat_stream_decoder>(
+                            r.exchanges[i].response_body);
+    };
+    auto const expected = std::vector<llmap::response>{decoded(0), decoded(1), decoded(2)};
+    auto const embedded = [&](std::size_t i) {
+        return llmap::openai_api::wire::parse_embeddings_response(
+            json::parse(r.exchanges[i].response_body));
+    };
+    auto const expected_embeddings = std::vector{embedded(3), embedded(4)};
+    ts::test_server server(std::ref(r));
+    auto reg = registry_for<providers>(server, "/v1");
+    llmap::request const req{.prompt = "async stream"};
+
+    // The concrete type: the events the handler saw fold into the response the call gives.
+    auto m = reg.model<"openai-chat:gpt-4o">();
+    auto events = std::make_shared<std::vector<llmap::stream_event>>();
+    auto got = m.async_stream(
+                    req, [events](const llmap::stream_event& e) { events->push_back(e); },
+                    boost::asio::use_future)
+                   .get();
+    BOOST_TEST((got == expected[0]));
+    BOOST_TEST(!events->empty());
+    llmap::stream_accumulator acc;
+    for (auto const& e : *events)
+        acc.add(e);
+    BOOST_TEST((std::move(acc).finish() == expected[0]));
+
+    // Erased, both APIs: any_model forwards the owning handler and the completion handler.
+    llmap::any_model chat = reg.make("openai-chat:gpt-4o");
+    auto count = std::make_shared<std::atomic<int>>(0);
+    BOOST_TEST(
+        (chat.async_stream(
+                 req, [count](const llmap::stream_event&) { ++*count; }, boost::asio::use_future)
+             .get() == expected[1]));
+    BOOST_TEST(count->load() > 0);
+    llmap::any_model responses = reg.make("openai:gpt-4.1");
+    BOOST_TEST((responses
+                    .async_stream(
+                        req, [](const llmap::stream_event&) {}, boost::asio::use_future)
+                    .get() == expected[2]));
+
+    // Embeddings, concrete and erased.
+    llmap::embedding_request const ereq{.inputs = {"a", "b"}};
+    BOOST_TEST((reg.model<"openai:text-embedding-3-small">()
+                    .async_embed(ereq, boost::asio::use_future)
+                    .get() == expected_embeddings[0]));
+    BOOST_TEST((reg.make("openai:text-embedding-3-small")
+                    .async_embed(ereq, boost::asio::use_future)
+                    .get() == expected_embeddings[1]));
+
+    // An exception from the handler stops the stream and is what the operation ends with.
+    BOOST_CHECK_THROW(
+        m.async_stream(
+             req, [](const llmap::stream_event&) { throw std::runtime_error("handler gave up"); },
+             boost::asio::use_future)
+            .get(),
+        std::runtime_error);
+
+    // Models without the asynchronous forms: typed errors through the future, never inline.
+    struct sync_only {
+        llmap::response complete(const llmap::request&) { return {}; }
+        llmap::response stream(const llmap::request&, llmap::stream_handler) { return {}; }
+        llmap::embedding_response embed(const llmap::embedding_request&) { return {}; }
+    };
+    llmap::any_model s = sync_only{};
+    auto const unsupported = [](const llmap::error& e) {
+        return e.code() == llmap::errc::unsupported_capability;
+    };
+    BOOST_CHECK_EXCEPTION(s.async_stream(
+                               req, [](const llmap::stream_event&) {}, boost::asio::use_future)
+                              .get(),
+                          llmap::error, unsupported);
+    BOOST_CHECK_EXCEPTION(s.async_embed(ereq, boost::asio::use_future).get(), llmap::error,
+                          unsupported);
+}
+
 BOOST_AUTO_TEST_CASE(async_errors_arrive_through_the_token) {
     ts::test_server server([](const ts::test_server::request&, ts::test_session& s) {
         s.respond(429, R"({"error":{"message":"slow down","type":"rate_limit_error"}})",

@@ -140,8 +140,7 @@ public:
         the stream and is what the operation completes with.
     */
     template <class CompletionToken>
-    auto async_stream(const request& req, llmap::detail::async_stream_handler on_event,
-                      CompletionToken&& token) {
+    auto async_stream(const request& req, async_stream_handler on_event, CompletionToken&& token) {
         std::vector<warning> warnings;
         auto const body = make_body(req, true, warnings);
         return this->template async_post_stream<wire::chat_stream_decoder>(
@@ -207,8 +206,7 @@ public:
 
     /// Stream asynchronously (see `basic_chat_model::async_stream`).
     template <class CompletionToken>
-    auto async_stream(const request& req, llmap::detail::async_stream_handler on_event,
-                      CompletionToken&& token) {
+    auto async_stream(const request& req, async_stream_handler on_event, CompletionToken&& token) {
         std::vector<warning> warnings;
         auto const body = make_body(req, true, warnings);
         return async_post_stream<wire::responses_stream_decoder>(

@@ -124,9 +124,7 @@ private:
     Handler on_event_;
 };
 
-/// The handler of an asynchronous stream's events: it runs on the provider's HTTP client
-/// thread, one event at a time, so it owns what it captures.
-using async_stream_handler = std::function<void(const stream_event&)>;
+using llmap::async_stream_handler;
 
 // The composed operation of model_base::async_post_stream.
 template <class Decoder>
