@@ -37,6 +37,7 @@ struct expected {
     std::string text, reasoning, finish;
     std::vector<expected_call> calls;
     std::optional<std::int64_t> input_tokens, output_tokens;
+    std::vector<std::string> source_urls; // Perplexity's citations (or search results)
 };
 
 std::string str(const json::object& o, std::string_view key) {
@@ -72,6 +73,19 @@ void read_usage(const json::object& o, expected& e) {
         e.output_tokens = c->to_number<std::int64_t>();
 }
 
+// The cited URLs of a body or chunk, once: `citations`, else the search results' URLs.
+void read_sources(const json::object& o, expected& e) {
+    if (!e.source_urls.empty())
+        return;
+    if (auto const* c = o.if_contains("citations"); c && c->is_array()) {
+        for (auto const& u : c->as_array())
+            e.source_urls.emplace_back(u.as_string());
+    } else if (auto const* s = o.if_contains("search_results"); s && s->is_array()) {
+        for (auto const& r : s->as_array())
+            e.source_urls.push_back(str(r.as_object(), "url"));
+    }
+}
+
 expected expect_from_answer(const json::value& body) {
     expected e;
     auto const& o = body.as_object();
@@ -85,6 +99,7 @@ expected expect_from_answer(const json::value& body) {
             e.calls.push_back({str(c.as_object(), "id"), str(fn, "name"), str(fn, "arguments")});
         }
     read_usage(o, e);
+    read_sources(o, e);
     return e;
 }
 
@@ -129,12 +144,18 @@ expected expect_from_chunks(const std::vector<std::string>& datas) {
             }
         }
         read_usage(o, e);
+        read_sources(o, e);
     }
     return e;
 }
 
 void check(const llmap::response& r, const expected& e, const std::string& name) {
     BOOST_TEST(r.text() == e.text, name);
+    std::vector<std::string> urls;
+    for (auto const& p : r.content)
+        if (auto const* s = std::get_if<llmap::source_part>(&p))
+            urls.push_back(s->url);
+    BOOST_TEST(urls == e.source_urls, name);
     BOOST_TEST(r.reasoning_text() == e.reasoning, name);
     BOOST_TEST(r.raw_finish_reason == e.finish, name);
     auto const calls = r.tool_calls();
@@ -396,6 +417,48 @@ BOOST_AUTO_TEST_CASE(parallel_tool_calls_stay_apart) {
     BOOST_TEST((r.finish == llmap::finish_reason::tool_calls));
     BOOST_TEST(r.usage.total() == 14);
     BOOST_TEST(r.id == "c");
+}
+
+BOOST_AUTO_TEST_CASE(citations_become_source_parts) {
+    // Perplexity: citations in the order of the text's markers, titled from search_results.
+    auto const body = json::parse(R"({"id":"p","model":"sonar","citations":["https://a.example/",
+        "https://b.example/x"],"search_results":[{"title":"B","url":"https://b.example/x"}],
+        "choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant",
+        "content":"Yes [1][2]."}}]})");
+    auto const r = llmap::openai_api::wire::parse_chat_response(body, "perplexity");
+    BOOST_REQUIRE(r.content.size() == 3u);
+    BOOST_TEST((std::get<llmap::source_part>(r.content[1]) ==
+                llmap::source_part{"1", "https://a.example/", ""}));
+    BOOST_TEST((std::get<llmap::source_part>(r.content[2]) ==
+                llmap::source_part{"2", "https://b.example/x", "B"}));
+
+    // Streamed: every chunk repeats the list; it is reported once, after the text.
+    std::vector<std::string> const chunks = {
+        R"({"id":"p","model":"sonar","citations":["https://a.example/"],"choices":[{"index":0,"delta":{"content":"Yes"}}]})",
+        R"({"id":"p","model":"sonar","citations":["https://a.example/"],"choices":[{"index":0,"delta":{"content":" [1]."},"finish_reason":"stop"}]})",
+        "[DONE]"};
+    llmap::openai_api::wire::chat_stream_decoder d("perplexity");
+    std::vector<llmap::stream_event> events;
+    for (auto const& c : chunks)
+        d.on_data(c, [&](llmap::stream_event&& e) { events.push_back(std::move(e)); });
+    llmap::stream_accumulator acc;
+    std::size_t sources = 0;
+    for (auto const& e : events) {
+        sources += std::holds_alternative<llmap::source_part>(e.data) ? 1 : 0;
+        acc.add(e);
+    }
+    BOOST_TEST(sources == 1u);
+    auto const streamed = std::move(acc).finish();
+    BOOST_REQUIRE(streamed.content.size() == 2u);
+    BOOST_TEST(streamed.text() == "Yes [1].");
+    BOOST_TEST(std::get<llmap::source_part>(streamed.content[1]).url == "https://a.example/");
+
+    // A citation that is not a URL string is a malformed answer, not a silent gap.
+    auto bad = body;
+    bad.as_object()["citations"] = json::array{1};
+    BOOST_CHECK_EXCEPTION(
+        llmap::openai_api::wire::parse_chat_response(bad, "perplexity"), llmap::error,
+        [](const llmap::error& e) { return e.code() == llmap::errc::malformed_response; });
 }
 
 BOOST_AUTO_TEST_CASE(rig_cassettes) {

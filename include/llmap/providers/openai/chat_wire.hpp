@@ -368,6 +368,41 @@ inline text_and_reasoning read_content(const boost::json::object& o, std::string
 /** The unified response of a Chat Completions answer (the first choice).
     @throws llmap::error `malformed_response` if the body is not a Chat Completions answer.
 */
+/** The sources an answer cites (Perplexity): the top-level `citations` — URLs, in the order
+    the text's `[1]`, `[2]`... markers refer to, so a source's id is its number — each titled
+    from the `search_results` entry with the same URL; `search_results` alone when there are
+    no citations. Empty for the vendors that send neither.
+*/
+inline std::vector<source_part> read_sources(const boost::json::object& o,
+                                             std::string_view provider) {
+    std::vector<source_part> out;
+    auto const* results = detail::array_member(o, "search_results", provider);
+    auto const result = [&](std::size_t i) -> const boost::json::object& {
+        if (!(*results)[i].is_object())
+            detail::throw_malformed(provider, "a search result is not an object");
+        return (*results)[i].get_object();
+    };
+    if (auto const* citations = detail::array_member(o, "citations", provider)) {
+        for (auto const& c : *citations) {
+            if (!c.is_string())
+                detail::throw_malformed(provider, "a citation is not a string");
+            source_part s{std::to_string(out.size() + 1), std::string(c.get_string()), {}};
+            for (std::size_t i = 0; results && i < results->size(); ++i)
+                if (detail::string_member(result(i), "url", provider) == s.url) {
+                    s.title = detail::string_member(result(i), "title", provider);
+                    break;
+                }
+            out.push_back(std::move(s));
+        }
+        return out;
+    }
+    for (std::size_t i = 0; results && i < results->size(); ++i)
+        out.push_back({std::to_string(i + 1),
+                       std::string(detail::string_member(result(i), "url", provider)),
+                       std::string(detail::string_member(result(i), "title", provider))});
+    return out;
+}
+
 inline response parse_chat_response(boost::json::value body, std::string_view provider = "openai") {
     if (!body.is_object())
         detail::throw_malformed(provider, "the body is not a JSON object");
@@ -406,6 +441,8 @@ inline response parse_chat_response(boost::json::value body, std::string_view pr
             }
         }
     }
+    for (source_part& s : read_sources(o, provider))
+        r.content.emplace_back(std::move(s));
     if (auto const* u = detail::object_member(o, "usage", provider))
         r.usage = chat_usage(*u, provider);
     r.raw = std::move(body);
@@ -461,6 +498,10 @@ public:
                 on_choice(choice, v, emit);
             }
         }
+        // Perplexity repeats its citations in every chunk: keep the first list, report it at
+        // the end (after the text, where a non-streamed answer has it).
+        if (sources_.empty())
+            sources_ = read_sources(o, provider_);
         // Vendors repeat the running totals in several chunks (Groq, Perplexity, llama.cpp):
         // keep the last and report it once, at the end.
         if (auto const* u = detail::object_member(o, "usage", provider_))
@@ -472,6 +513,8 @@ public:
     template <class Emit>
     void finish(Emit&& emit) {
         close_calls(emit, boost::json::value());
+        for (source_part& s : std::exchange(sources_, {}))
+            emit(event(std::move(s), {}));
         if (usage_) {
             emit(event(usage_event{*usage_}, {}));
             usage_.reset();
@@ -563,6 +606,7 @@ private:
     std::vector<open_call> calls_;
     std::optional<std::string> pending_finish_;
     std::optional<usage> usage_;
+    std::vector<source_part> sources_; // cited, reported at the end
     bool metadata_sent_ = false;
     bool done_ = false;
 };
