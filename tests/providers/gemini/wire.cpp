@@ -57,11 +57,13 @@ struct expected {
     bool blocked = false;
 };
 
-const json::object* obj(const json::value& v, std::string_view key) {
-    if (!v.is_object())
-        return nullptr;
-    auto const* m = v.as_object().if_contains(key);
+const json::object* obj(const json::object& o, std::string_view key) {
+    auto const* m = o.if_contains(key);
     return m && m->is_object() ? &m->as_object() : nullptr;
+}
+
+const json::object* obj(const json::value& v, std::string_view key) {
+    return v.is_object() ? obj(v.as_object(), key) : nullptr;
 }
 
 std::optional<std::int64_t> num(const json::object& o, std::string_view key) {
@@ -411,6 +413,403 @@ BOOST_AUTO_TEST_CASE(rig_answers_streams_and_embeddings) {
     BOOST_TEST(answers == 120);
     BOOST_TEST(streams == 70);
     BOOST_TEST(embeddings == 11);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+// ---- Rig's recorded requests, rebuilt as llmap requests ------------------------------------
+
+std::vector<std::uint8_t> unbase64(std::string_view s) {
+    auto b = llmap::detail::base64_decode(s);
+    BOOST_REQUIRE(b);
+    return *b;
+}
+
+/// The llmap request that means what Rig's recorded body says (only what llmap models).
+llmap::request rebuild(const json::object& body) {
+    llmap::request req;
+    if (auto const* si = obj(body, "systemInstruction"))
+        for (auto const& p : si->at("parts").as_array())
+            req.system += p.at("text").as_string();
+    std::size_t call = 0;
+    for (auto const& c : body.at("contents").as_array()) {
+        bool const model = c.at("role") == "model";
+        for (auto const& pv : c.at("parts").as_array()) {
+            auto const& p = pv.as_object();
+            bool const result = p.contains("functionResponse");
+            llmap::role const role =
+                model ? llmap::role::assistant : (result ? llmap::role::tool : llmap::role::user);
+            if (req.messages.empty() || req.messages.back().role != role)
+                req.messages.push_back(llmap::message{.role = role});
+            auto& parts = req.messages.back().content;
+            bool const thought = p.contains("thought") && p.at("thought") == true;
+            std::string const sig = p.contains("thoughtSignature")
+                                        ? std::string(p.at("thoughtSignature").as_string())
+                                        : std::string();
+            if (thought) {
+                parts.emplace_back(
+                    llmap::reasoning_part{std::string(p.at("text").as_string()), sig});
+                continue;
+            }
+            if (!sig.empty())
+                parts.emplace_back(llmap::reasoning_part{{}, sig});
+            if (auto const* t = p.if_contains("text")) {
+                parts.emplace_back(llmap::text_part{std::string(t->as_string())});
+            } else if (auto const* fc = obj(pv, "functionCall")) {
+                parts.emplace_back(llmap::tool_call_part{
+                    .id = "rig_" + std::to_string(call++),
+                    .name = std::string(fc->at("name").as_string()),
+                    .arguments = fc->contains("args") ? fc->at("args") : json::object()});
+            } else if (auto const* fr = obj(pv, "functionResponse")) {
+                parts.emplace_back(llmap::tool_result_part{
+                    .name = std::string(fr->at("name").as_string()), .result = fr->at("response")});
+            } else if (auto const* blob = obj(pv, "inlineData")) {
+                parts.emplace_back(
+                    llmap::image_part::from_bytes(unbase64(blob->at("data").as_string()),
+                                                  std::string(blob->at("mimeType").as_string())));
+            }
+        }
+    }
+    for (auto const& t : body.contains("tools") && body.at("tools").is_array()
+                             ? body.at("tools").as_array()
+                             : json::array())
+        if (auto const* decls = t.as_object().if_contains("functionDeclarations");
+            decls && decls->is_array())
+            for (auto const& d : decls->as_array())
+                req.tools.push_back(
+                    llmap::tool{.name = std::string(d.at("name").as_string()),
+                                .description = std::string(d.at("description").as_string()),
+                                .parameters = d.at("parameters").as_object()});
+    if (auto const* g = obj(body, "generationConfig")) {
+        if (auto const* t = g->if_contains("temperature"))
+            req.temperature = t->to_number<double>();
+        if (auto const* m = g->if_contains("maxOutputTokens"))
+            req.max_output_tokens = m->to_number<int>();
+        if (auto const* s = g->if_contains("responseJsonSchema"))
+            req.format = llmap::response_format::json_schema("", s->as_object());
+    }
+    return req;
+}
+
+/// The parts of a body's contents in order, whatever the grouping into turns: role, kind,
+/// and what identifies it.
+std::vector<std::string> flat_parts(const json::object& body) {
+    std::vector<std::string> out;
+    for (auto const& c : body.at("contents").as_array())
+        for (auto const& pv : c.at("parts").as_array()) {
+            auto const& p = pv.as_object();
+            std::string s = std::string(c.at("role").as_string()) + " ";
+            if (p.contains("thought") && p.at("thought") == true)
+                s += "thought ";
+            if (auto const* sig = p.if_contains("thoughtSignature"))
+                s += "signed:" + std::string(sig->as_string()) + " ";
+            if (auto const* t = p.if_contains("text"))
+                s += "text:" + std::string(t->as_string());
+            else if (auto const* fc = obj(pv, "functionCall"))
+                s += "call:" + json::serialize(fc->at("name")) + json::serialize(fc->at("args"));
+            else if (auto const* fr = obj(pv, "functionResponse"))
+                s += "result:" + json::serialize(fr->at("name")) +
+                     json::serialize(fr->at("response"));
+            else if (auto const* blob = obj(pv, "inlineData"))
+                s += "blob:" + json::serialize(blob->at("mimeType")) +
+                     json::serialize(blob->at("data"));
+            out.push_back(std::move(s));
+        }
+    return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(gemini_requests)
+
+// Every generate request Rig recorded (which the live API accepted), rebuilt as an llmap
+// request: llmap's body has the same turns and parts, tools and settings.
+BOOST_AUTO_TEST_CASE(rig_recorded_requests) {
+    int compared = 0, skipped_cache = 0;
+    for (auto const& e : fx::rig_exchanges("gemini")) {
+        if (!e.path.ends_with("enerateContent"))
+            continue;
+        auto const recorded = json::parse(e.request_body).as_object();
+        if (recorded.contains("cachedContent") && !recorded.at("cachedContent").is_null()) {
+            ++skipped_cache; // refers to a cache made through the cachedContents API
+            continue;
+        }
+        BOOST_TEST_CONTEXT(e.name()) {
+            auto const req = rebuild(recorded);
+            std::vector<llmap::warning> w;
+            std::string const model = e.path.substr(e.path.find("models/") + 7);
+            auto const body =
+                gw::generate_request_body(req, model.substr(0, model.find(':')), {}, w);
+            BOOST_TEST(w.empty());
+            BOOST_TEST(flat_parts(body) == flat_parts(recorded), boost::test_tools::per_element());
+            // Consecutive turns of one role are merged.
+            auto const& contents = body.at("contents").as_array();
+            for (std::size_t i = 1; i < contents.size(); ++i)
+                BOOST_TEST(contents[i].at("role") != contents[i - 1].at("role"));
+            if (!req.system.empty())
+                BOOST_TEST(body.at("systemInstruction").at("parts").at(0).at("text") ==
+                           json::value(req.system));
+            std::vector<std::string> sent_tools, recorded_tools;
+            if (auto const* t = body.if_contains("tools"))
+                for (auto const& d : t->at(0).at("functionDeclarations").as_array()) {
+                    sent_tools.push_back(json::serialize(d.at("name")) +
+                                         json::serialize(d.at("parametersJsonSchema")));
+                }
+            for (auto const& tool : req.tools)
+                recorded_tools.push_back(json::serialize(json::value(tool.name)) +
+                                         json::serialize(tool.parameters));
+            BOOST_TEST(sent_tools == recorded_tools, boost::test_tools::per_element());
+            auto const* rg = obj(recorded, "generationConfig");
+            auto const* sg = body.if_contains("generationConfig");
+            for (std::string_view k :
+                 {"temperature", "maxOutputTokens", "responseMimeType", "responseJsonSchema"}) {
+                json::value const want = rg && rg->contains(k) ? rg->at(k) : json::value(nullptr);
+                json::value const got = sg && sg->as_object().contains(k) ? sg->as_object().at(k)
+                                                                          : json::value(nullptr);
+                BOOST_TEST(got == want, k);
+            }
+            ++compared;
+        }
+    }
+    std::cout << "gemini_requests/rig: " << compared << " recorded requests rebuilt and compared; "
+              << skipped_cache << " skipped (they name a cachedContents cache)\n";
+    BOOST_TEST(compared > 180);
+}
+
+BOOST_AUTO_TEST_CASE(request_mapping) {
+    llmap::message user = llmap::message::user("Look:");
+    user.content.emplace_back(llmap::image_part::from_bytes({1, 2, 3}, "image/png"));
+    user.content.emplace_back(llmap::image_part::from_url("data:image/jpeg;base64,AAEC"));
+    user.content.emplace_back(
+        llmap::file_part::from_url("https://example.com/a.pdf", "application/pdf"));
+    llmap::request const req{
+        .system = "Be brief.",
+        .prompt = "And this?",
+        .messages = {user, llmap::message::user("Second user message")},
+        .max_output_tokens = 100,
+        .temperature = 0.5,
+        .top_p = 0.9,
+        .top_k = 40,
+        .stop_sequences = {"END"},
+        .seed = 7,
+        .tools = {llmap::tool{.name = "f",
+                              .description = "d",
+                              .provider_options = {{"gemini", {{"behavior", "BLOCKING"}}}}}},
+        .tool_choice = llmap::tool_choice::specific("f"),
+        .format = llmap::response_format::json_schema("x", {{"type", "object"}}),
+        .reasoning = llmap::reasoning_effort::low,
+        .provider_options = {{"gemini", {{"safetySettings", json::array()}}}}};
+    std::vector<llmap::warning> w;
+    auto const body = gw::generate_request_body(req, "gemini-2.5-flash", {}, w);
+    BOOST_TEST(w.empty());
+    BOOST_TEST(body == json::parse(R"({
+        "contents":[{"role":"user","parts":[
+            {"text":"Look:"},
+            {"inlineData":{"mimeType":"image/png","data":"AQID"}},
+            {"inlineData":{"mimeType":"image/jpeg","data":"AAEC"}},
+            {"fileData":{"fileUri":"https://example.com/a.pdf","mimeType":"application/pdf"}},
+            {"text":"Second user message"},
+            {"text":"And this?"}]}],
+        "systemInstruction":{"parts":[{"text":"Be brief."}]},
+        "generationConfig":{"maxOutputTokens":100,"temperature":0.5,"topP":0.9,"topK":40,
+            "stopSequences":["END"],"seed":7,"responseMimeType":"application/json",
+            "responseJsonSchema":{"type":"object"},
+            "thinkingConfig":{"thinkingBudget":1024,"includeThoughts":true}},
+        "tools":[{"functionDeclarations":[{"name":"f","description":"d",
+            "parametersJsonSchema":{"type":"object","properties":{}},"behavior":"BLOCKING"}]}],
+        "toolConfig":{"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":["f"]}},
+        "safetySettings":[]})"));
+
+    // Gemini 3 takes a thinking level; the model's own budget wins over the request.
+    auto const g3 = gw::generate_request_body(
+        llmap::request{.prompt = "x", .reasoning = llmap::reasoning_effort::high},
+        "gemini-3-pro-preview", {}, w);
+    BOOST_TEST(g3.at("generationConfig").at("thinkingConfig") ==
+               json::parse(R"({"thinkingLevel":"high","includeThoughts":true})"));
+    auto const budget = gw::generate_request_body(
+        llmap::request{.prompt = "x", .reasoning = llmap::reasoning_effort::high},
+        "gemini-2.5-flash", llmap::gemini_api::thinking_settings{.budget = 0}, w);
+    BOOST_TEST(budget.at("generationConfig").at("thinkingConfig") ==
+               json::parse(R"({"thinkingBudget":0,"includeThoughts":false})"));
+
+    // Tool choices.
+    auto choice = [&](llmap::tool_choice c) {
+        return gw::generate_request_body(llmap::request{.prompt = "x", .tool_choice = c}, "m", {},
+                                         w)
+            .at("toolConfig")
+            .at("functionCallingConfig")
+            .at("mode");
+    };
+    BOOST_TEST(choice(llmap::tool_choice::auto_choice()) == "AUTO");
+    BOOST_TEST(choice(llmap::tool_choice::none()) == "NONE");
+    BOOST_TEST(choice(llmap::tool_choice::required()) == "ANY");
+    BOOST_TEST(w.empty());
+
+    // A seed beyond 32 bits is dropped with a warning; JSON mode is a MIME type.
+    auto const seeded = gw::generate_request_body(
+        llmap::request{.prompt = "x", .seed = 1LL << 40, .format = llmap::response_format::json()},
+        "m", {}, w);
+    BOOST_TEST(!seeded.at("generationConfig").as_object().contains("seed"));
+    BOOST_TEST(seeded.at("generationConfig").at("responseMimeType") == "application/json");
+    BOOST_TEST_REQUIRE(w.size() == 1u);
+    BOOST_TEST(w[0].setting == "seed");
+}
+
+BOOST_AUTO_TEST_CASE(tool_results_matched_by_name) {
+    llmap::message a{.role = llmap::role::assistant};
+    a.content.emplace_back(llmap::tool_call_part{.id = "call_0", .name = "old"});
+    llmap::message r1{.role = llmap::role::tool};
+    r1.content.emplace_back(llmap::tool_result_part{.tool_call_id = "call_0", .result = "x"});
+    llmap::message b{.role = llmap::role::assistant};
+    // Parallel calls of one response; ids repeat those of the earlier turn.
+    b.content.emplace_back(
+        llmap::tool_call_part{.id = "call_0", .name = "weather", .arguments = {{"c", "A"}}});
+    b.content.emplace_back(
+        llmap::tool_call_part{.id = "call_1", .name = "time", .arguments = {{"c", "B"}}});
+    llmap::message r2{.role = llmap::role::tool};
+    r2.content.emplace_back(llmap::tool_result_part{.tool_call_id = "call_1", .result = 12});
+    r2.content.emplace_back(
+        llmap::tool_result_part{.tool_call_id = "call_0", .result = "failed", .is_error = true});
+    std::vector<llmap::warning> w;
+    auto const body = gw::generate_request_body(
+        llmap::request{.messages = {llmap::message::user("q"), a, r1, b, r2}}, "m", {}, w);
+    auto const& contents = body.at("contents").as_array();
+    BOOST_TEST_REQUIRE(contents.size() == 5u);
+    BOOST_TEST(contents[2].at("parts").at(0).at("functionResponse") ==
+               json::parse(R"({"name":"old","response":{"output":"x"}})"));
+    BOOST_TEST(contents[4].at("parts") == json::parse(R"([
+        {"functionResponse":{"name":"time","response":{"output":12}}},
+        {"functionResponse":{"name":"weather","response":{"error":"failed"}}}])"));
+}
+
+// Parallel calls of one answer get distinct ids; STOP with calls is tool_calls.
+BOOST_AUTO_TEST_CASE(parallel_calls_and_finish_reasons) {
+    auto const r = gw::parse_generate_response(json::parse(R"({"candidates":[{"content":{
+        "role":"model","parts":[{"functionCall":{"name":"a","args":{"x":1}}},
+        {"functionCall":{"name":"a","args":{"x":2}}}]},"finishReason":"STOP"}]})"));
+    auto const calls = r.tool_calls();
+    BOOST_TEST_REQUIRE(calls.size() == 2u);
+    BOOST_TEST(calls[0].id != calls[1].id);
+    BOOST_TEST(r.finish == llmap::finish_reason::tool_calls);
+    auto finish = [](std::string_view raw) {
+        return gw::parse_generate_response(json::parse(R"({"candidates":[{"finishReason":")" +
+                                                       std::string(raw) +
+                                                       R"(","safetyRatings":[]}]})"))
+            .finish;
+    };
+    BOOST_TEST(finish("MAX_TOKENS") == llmap::finish_reason::length);
+    for (auto raw : {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII"})
+        BOOST_TEST(finish(raw) == llmap::finish_reason::content_filter, raw);
+    BOOST_TEST(finish("MALFORMED_FUNCTION_CALL") == llmap::finish_reason::error);
+    BOOST_TEST(finish("OTHER") == llmap::finish_reason::other);
+    BOOST_TEST(finish("STOP") == llmap::finish_reason::stop);
+}
+
+// A blocked prompt is a typed result, not an exception and not an empty "stop".
+BOOST_AUTO_TEST_CASE(blocked_prompt) {
+    auto const body = json::parse(R"({"promptFeedback":{"blockReason":"PROHIBITED_CONTENT",
+        "safetyRatings":[]},"usageMetadata":{"promptTokenCount":7,"totalTokenCount":7},
+        "modelVersion":"gemini-2.5-flash","responseId":"r1"})");
+    auto const r = gw::parse_generate_response(body);
+    BOOST_TEST(r.finish == llmap::finish_reason::content_filter);
+    BOOST_TEST(r.raw_finish_reason == "PROHIBITED_CONTENT");
+    BOOST_TEST(r.content.empty());
+    BOOST_TEST(r.usage.input_tokens == std::optional<std::int64_t>(7));
+    auto const s = decode_stream("data: " + json::serialize(body) + "\r\n\r\n", 0);
+    BOOST_TEST(s.finish == llmap::finish_reason::content_filter);
+    BOOST_TEST(s.raw_finish_reason == "PROHIBITED_CONTENT");
+    BOOST_TEST(s.content.empty());
+}
+
+BOOST_AUTO_TEST_CASE(grounding_sources) {
+    auto const body = json::parse(R"({"candidates":[{"content":{"role":"model","parts":[
+        {"text":"Answer."}]},"finishReason":"STOP","groundingMetadata":{"groundingChunks":[
+        {"web":{"uri":"https://a.example","title":"A"}},
+        {"web":{"uri":"https://b.example","title":"B"}}]}}]})");
+    auto const r = gw::parse_generate_response(body);
+    BOOST_TEST_REQUIRE(r.content.size() == 3u);
+    BOOST_TEST((std::get<llmap::source_part>(r.content[1]) ==
+                llmap::source_part{"1", "https://a.example", "A"}));
+    BOOST_TEST((std::get<llmap::source_part>(r.content[2]) ==
+                llmap::source_part{"2", "https://b.example", "B"}));
+    // Repeated in a later chunk of a stream, kept once.
+    json::value again = body;
+    again.at("candidates").at(0).as_object().erase("content");
+    auto const s = decode_stream(
+        "data: " + json::serialize(body) + "\n\ndata: " + json::serialize(again) + "\n\n", 0);
+    BOOST_TEST((s.content == r.content));
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_a_typed_error) {
+    auto malformed = [](auto&& f) {
+        try {
+            f();
+        } catch (const llmap::error& e) {
+            return e.code() == llmap::errc::malformed_response;
+        }
+        return false;
+    };
+    for (
+        std::string_view bad :
+        {R"([])", R"({})", R"({"candidates":"x"})", R"({"candidates":[1]})",
+         R"({"candidates":[{"content":{"parts":[{"text":5}]}}]})",
+         R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":3}}]}}]})",
+         R"({"candidates":[{"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":"x"}})",
+         R"({"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"*"}}]}}]})"})
+        BOOST_TEST(malformed([&] { gw::parse_generate_response(json::parse(bad)); }), bad);
+
+    std::string const ok = R"(data: {"candidates":[{"content":{"parts":[{"text":"Hi"}]}}]})"
+                           "\n\n";
+    // Not JSON; cut before its finish reason; partial arguments with no call open.
+    BOOST_TEST(malformed([&] { decode_stream("data: {nope\n\n", 0); }));
+    BOOST_TEST(malformed([&] { decode_stream(ok, 0); }));
+    BOOST_TEST(malformed([&] {
+        decode_stream(
+            R"(data: {"candidates":[{"content":{"parts":[{"functionCall":{"partialArgs":[{"jsonPath":"$.a","stringValue":"x"}],"willContinue":true}}]}}]})"
+            "\n\n",
+            0);
+    }));
+    BOOST_TEST(malformed([&] {
+        decode_stream(
+            R"(data: {"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","willContinue":true}},{"functionCall":{"partialArgs":[{"jsonPath":"a.b","stringValue":"x"}]}}]}}]})"
+            "\n\n",
+            0);
+    }));
+    // An error event mid-stream: http_error with Gemini's code and status.
+    try {
+        decode_stream(ok + R"(data: {"error":{"code":503,"message":"The model is overloaded.",)"
+                           R"("status":"UNAVAILABLE"}})"
+                           "\n\n",
+                      0);
+        BOOST_FAIL("no error");
+    } catch (const llmap::error& e) {
+        BOOST_TEST((e.code() == llmap::errc::http_error));
+        BOOST_TEST(e.http_status() == 503);
+        BOOST_TEST(e.provider_error_type() == "UNAVAILABLE");
+        BOOST_TEST(std::string(e.what()).find("overloaded") != std::string::npos);
+    }
+    BOOST_TEST(malformed([] { gw::parse_embed_response(json::parse(R"({"embedding":{}})")); }));
+    BOOST_TEST(malformed(
+        [] { gw::parse_embed_response(json::parse(R"({"embeddings":[{"values":["a"]}]})")); }));
+}
+
+BOOST_AUTO_TEST_CASE(embedding_requests) {
+    std::vector<llmap::warning> w;
+    llmap::embedding_request one{.inputs = {"hello"}, .dimensions = 8};
+    BOOST_TEST(gw::embed_method(one) == ":embedContent");
+    BOOST_TEST(gw::embed_request_body(one, "gemini-embedding-001", w) ==
+               json::parse(R"({"content":{"parts":[{"text":"hello"}]},"outputDimensionality":8})"));
+    llmap::embedding_request two{.inputs = {"a", "b"}};
+    BOOST_TEST(gw::embed_method(two) == ":batchEmbedContents");
+    BOOST_TEST(gw::embed_request_body(two, "gemini-embedding-001", w) == json::parse(R"({
+        "requests":[{"content":{"parts":[{"text":"a"}]},"model":"models/gemini-embedding-001"},
+                    {"content":{"parts":[{"text":"b"}]},"model":"models/gemini-embedding-001"}]})"));
+    auto const r = gw::parse_embed_response(json::parse(R"({"embedding":{"values":[0.5,-1]}})"));
+    BOOST_TEST_REQUIRE(r.vectors.size() == 1u);
+    BOOST_TEST((r.vectors[0] == std::vector<float>{0.5f, -1.0f}));
+    BOOST_TEST(w.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
