@@ -165,6 +165,7 @@ BOOST_AUTO_TEST_CASE(async_calls) {
     embed.request_body = R"({"stream":false})";
     embed.response_body = json::serialize(example);
     r.exchanges.push_back(embed);
+    r.exchanges.push_back(r.exchanges[1]); // the stream again, for the erased model
     ts::test_server server(std::ref(r));
     auto reg = registry_for(server, "hosted-key-0123456789");
     auto m = reg.model<"ollama">();
@@ -188,8 +189,19 @@ BOOST_AUTO_TEST_CASE(async_calls) {
     BOOST_TEST(vectors.vectors[0].size() == example.at("embeddings").at(0).as_array().size());
     BOOST_TEST(vectors.model == example.at("model").as_string());
 
+    // Erased: any_model forwards async_stream to the concrete model.
+    llmap::any_model erased = reg.make("ollama:qwen3:4b");
+    std::atomic<std::size_t> erased_seen{0};
+    auto const again = erased
+                           .async_stream(
+                               {.prompt = "x"}, [&](const llmap::stream_event&) { ++erased_seen; },
+                               boost::asio::use_future)
+                           .get();
+    BOOST_TEST((again == streamed));
+    BOOST_TEST(erased_seen.load() == seen.load());
+
     auto const received = server.requests();
-    BOOST_REQUIRE(received.size() == 3u);
+    BOOST_REQUIRE(received.size() == 4u);
     BOOST_TEST(received[2].target == "/api/embed");
     BOOST_TEST(
         (json::parse(received[2].body) ==

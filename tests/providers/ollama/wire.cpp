@@ -201,6 +201,22 @@ BOOST_AUTO_TEST_CASE(tool_call_ids_made_when_missing) {
     BOOST_TEST((s.finish == llmap::finish_reason::tool_calls));
 }
 
+BOOST_AUTO_TEST_CASE(finish_reasons) {
+    auto const finish = [](std::string_view reason) {
+        return wire::parse_chat_response(
+            json::parse(R"({"model":"m","message":{"role":"assistant","content":""},"done":true,)"
+                        R"("done_reason":")" +
+                        std::string(reason) + R"("})"));
+    };
+    BOOST_TEST((finish("stop").finish == llmap::finish_reason::stop));
+    BOOST_TEST((finish("length").finish == llmap::finish_reason::length));
+    BOOST_TEST((finish("load").finish == llmap::finish_reason::other)); // only loaded the model
+    BOOST_TEST(finish("load").raw_finish_reason == "load");
+    BOOST_TEST((finish("unload").finish == llmap::finish_reason::other));
+    BOOST_TEST((wire::parse_chat_response(json::parse(R"({"message":{"content":""}})")).finish ==
+                llmap::finish_reason::unknown));
+}
+
 BOOST_AUTO_TEST_CASE(request_mapping) {
     llmap::request req{
         .system = "sys",
