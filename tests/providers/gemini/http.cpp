@@ -264,8 +264,10 @@ BOOST_AUTO_TEST_CASE(asynchronous_calls) {
     BOOST_TEST(q[0].target == "/v1beta/models/gemini-2.5-flash:generateContent");
     BOOST_TEST(q[1].target == "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
     BOOST_TEST(q[2].target == "/v1beta/models/gemini-2.5-flash:embedContent");
-    BOOST_TEST(json::parse(q[2].body) ==
-               json::parse(R"({"content":{"parts":[{"text":"hi"}]},"outputDimensionality":2})"));
+    BOOST_TEST(
+        json::parse(q[2].body) ==
+        json::parse(
+            R"({"content":{"role":"user","parts":[{"text":"hi"}]},"outputDimensionality":2})"));
     BOOST_TEST(json::parse(q[0].body) == json::parse(R"({"contents":[{"role":"user",
         "parts":[{"text":"x"}]}]})"));
 }

@@ -799,13 +799,15 @@ BOOST_AUTO_TEST_CASE(embedding_requests) {
     std::vector<llmap::warning> w;
     llmap::embedding_request one{.inputs = {"hello"}, .dimensions = 8};
     BOOST_TEST(gw::embed_method(one) == ":embedContent");
-    BOOST_TEST(gw::embed_request_body(one, "gemini-embedding-001", w) ==
-               json::parse(R"({"content":{"parts":[{"text":"hello"}]},"outputDimensionality":8})"));
+    BOOST_TEST(
+        gw::embed_request_body(one, "gemini-embedding-001", w) ==
+        json::parse(
+            R"({"content":{"role":"user","parts":[{"text":"hello"}]},"outputDimensionality":8})"));
     llmap::embedding_request two{.inputs = {"a", "b"}};
     BOOST_TEST(gw::embed_method(two) == ":batchEmbedContents");
     BOOST_TEST(gw::embed_request_body(two, "gemini-embedding-001", w) == json::parse(R"({
-        "requests":[{"content":{"parts":[{"text":"a"}]},"model":"models/gemini-embedding-001"},
-                    {"content":{"parts":[{"text":"b"}]},"model":"models/gemini-embedding-001"}]})"));
+        "requests":[{"content":{"role":"user","parts":[{"text":"a"}]},"model":"models/gemini-embedding-001"},
+                    {"content":{"role":"user","parts":[{"text":"b"}]},"model":"models/gemini-embedding-001"}]})"));
     auto const r = gw::parse_embed_response(json::parse(R"({"embedding":{"values":[0.5,-1]}})"));
     BOOST_TEST_REQUIRE(r.vectors.size() == 1u);
     BOOST_TEST((r.vectors[0] == std::vector<float>{0.5f, -1.0f}));

@@ -27,7 +27,9 @@
 namespace llmap::gemini_api::wire {
 
 inline boost::json::object embed_content(const std::string& text, const embedding_request& req) {
-    boost::json::object o{{"content", {{"parts", boost::json::array{{{"text", text}}}}}}};
+    // The role as both SDKs send it (the API would infer it).
+    boost::json::object o{
+        {"content", {{"role", "user"}, {"parts", boost::json::array{{{"text", text}}}}}}};
     if (req.dimensions)
         o["outputDimensionality"] = *req.dimensions;
     return o;
