@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -711,6 +712,96 @@ BOOST_AUTO_TEST_CASE(stream_citations_become_sources_at_the_end) {
                 llmap::source_part{"doc:0", "https://example.com/p", "Tall penguins"}));
     for (unsigned mode : {1u, 5u})
         BOOST_TEST((decode(body, mode) == r));
+}
+
+BOOST_AUTO_TEST_CASE(streams_cut_anywhere_are_errors) {
+    // Every prefix of a recorded stream: a typed error, or (cut after message-end, in the
+    // [DONE] that follows) the whole response. Never a crash or a silent partial answer.
+    auto const lines =
+        fx::chunk_lines(fx::root() / "aisdk" / "cohere" / "cohere-empty-tool-call.chunks.txt");
+    std::string const body = cohere_test::cohere_sse(lines);
+    auto const whole = decode(body, 0);
+    std::size_t const end = body.find("data: [DONE]");
+    std::size_t errors = 0;
+    for (std::size_t cut = 0; cut != body.size(); ++cut) {
+        llmap::http::sse_parser sse;
+        wire::chat_stream_decoder d;
+        llmap::stream_accumulator acc;
+        auto emit = [&](llmap::stream_event&& e) { acc.add(e); };
+        try {
+            sse.feed(std::string_view(body).substr(0, cut), [&](llmap::http::sse_event& ev) {
+                if (!d.done())
+                    d.on_data(ev.data, emit);
+            });
+            if (sse.has_partial_event() && !d.done())
+                throw llmap::error(llmap::errc::malformed_response, "cut in an event");
+            if (!d.done())
+                d.finish(emit);
+            BOOST_TEST(cut >= end, "cut at " << cut << " gave an answer");
+            BOOST_TEST((std::move(acc).finish() == whole), "cut at " << cut);
+        } catch (const llmap::error& e) {
+            BOOST_TEST((e.code() == llmap::errc::malformed_response), e.what());
+            BOOST_TEST(cut < end);
+            ++errors;
+        }
+    }
+    BOOST_TEST(errors > 1000u);
+}
+
+BOOST_AUTO_TEST_CASE(events_with_wrong_types_are_errors) {
+    // Each member of each event of a recorded stream, and of a recorded answer, replaced by a
+    // value of another type: the result is a typed error or an answer, never a crash.
+    auto const lines =
+        fx::chunk_lines(fx::root() / "aisdk" / "cohere" / "cohere-reasoning.chunks.txt");
+    std::vector<json::value> const replacements{42, "x", nullptr, json::array{1},
+                                                json::object{{"a", 1}}};
+    std::size_t runs = 0, errors = 0;
+    auto run = [&](auto&& f) {
+        ++runs;
+        try {
+            f();
+        } catch (const llmap::error& e) {
+            BOOST_TEST((e.code() == llmap::errc::malformed_response ||
+                        e.code() == llmap::errc::http_error),
+                       e.what());
+            ++errors;
+        }
+    };
+    // Every object member of `v`, recursively, set to each replacement in turn.
+    std::function<void(json::value&, const std::function<void()>&)> mutate =
+        [&](json::value& v, const std::function<void()>& use) {
+            if (!v.is_object())
+                return;
+            for (auto& kv : v.as_object()) {
+                json::value const saved = kv.value();
+                for (auto const& r : replacements) {
+                    kv.value() = r;
+                    use();
+                }
+                kv.value() = saved;
+                mutate(kv.value(), use);
+            }
+        };
+    // Only the first events and the last few: the rest repeat the same shapes.
+    for (std::size_t i = 0; i != lines.size(); ++i) {
+        if (i > 3 && i + 3 < lines.size())
+            continue;
+        json::value event = json::parse(lines[i]);
+        mutate(event, [&] {
+            std::vector<std::string> changed = lines;
+            changed[i] = json::serialize(event);
+            run([&] { (void)decode(fx::openai_sse(changed), 0); }); // data lines only
+        });
+    }
+    json::value answer =
+        json::parse(fx::read_file(fx::root() / "aisdk" / "cohere" / "cohere-citations.json"));
+    mutate(answer, [&] { run([&] { (void)wire::parse_chat_response(answer); }); });
+    json::value tools =
+        json::parse(fx::read_file(fx::root() / "aisdk" / "cohere" / "cohere-tool-call.json"));
+    mutate(tools, [&] { run([&] { (void)wire::parse_chat_response(tools); }); });
+    std::cout << "cohere_wire/events_with_wrong_types_are_errors: " << runs << " mutated inputs, "
+              << errors << " typed errors, the rest answers\n";
+    BOOST_TEST(errors > 100u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
