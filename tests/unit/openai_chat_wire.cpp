@@ -14,6 +14,7 @@
 
 #include <llmap/http/sse.hpp>
 #include <llmap/providers/openai/chat_wire.hpp>
+#include <llmap/providers/openai_compatible.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
@@ -341,7 +342,7 @@ BOOST_AUTO_TEST_CASE(request_options_and_warnings) {
 
     // A vendor without seed or JSON schema support.
     llmap::openai_api::chat_dialect const plain{
-        .name = "plain", .seed = false, .json_schema = false};
+        .name = "plain", .seed_field = "", .json_schema = false};
     w.clear();
     body = llmap::openai_api::wire::chat_request_body(req, "m", plain, false, w);
     BOOST_TEST(!body.contains("seed"));
@@ -479,7 +480,11 @@ BOOST_AUTO_TEST_CASE(rig_cassettes) {
             // The request: send the same logical request through llmap, compare what matters.
             auto const recorded = json::parse(e.request_body).as_object();
             std::vector<llmap::warning> w;
-            llmap::openai_api::chat_dialect const d{.name = provider};
+            // Mistral's own dialect (random_seed, no stream_options); the others' requests are
+            // plain Chat Completions.
+            llmap::openai_api::chat_dialect const d =
+                provider == "mistral" ? llmap::vendors::mistral::dialect
+                                      : llmap::openai_api::chat_dialect{.name = provider};
             auto const mine = llmap::openai_api::wire::chat_request_body(
                 logical_request(recorded), str(recorded, "model"), d, requested_stream(e), w);
             BOOST_TEST(mine.at("model") == recorded.at("model"), name);

@@ -272,7 +272,8 @@ BOOST_AUTO_TEST_CASE(compatible_family_over_http) {
                                                           {"groq", "groq"},
                                                           {"llamacpp", "llama-cpp"},
                                                           {"openrouter", "openrouter"},
-                                                          {"perplexity", "perplexity"}}) {
+                                                          {"perplexity", "perplexity"},
+                                                          {"mistral", "mistral"}}) {
         replay r;
         for (auto& e : fx::rig_exchanges(folder))
             if (e.path.ends_with("/chat/completions") && e.status == 200)

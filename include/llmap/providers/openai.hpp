@@ -34,12 +34,6 @@ namespace detail {
 
 using llmap::detail::model_base;
 
-/// The `/embeddings` body for `req` and its warnings.
-inline boost::json::object embeddings_body(const model_base& m, const embedding_request& req,
-                                           std::vector<warning>& warnings) {
-    return wire::embeddings_request_body(req, m.name(), "float", warnings, m.provider());
-}
-
 inline embedding_response parse_embeddings(boost::json::value v, std::string_view provider) {
     return wire::parse_embeddings_response(std::move(v), provider);
 }
@@ -55,12 +49,15 @@ inline response parse_responses(boost::json::value v, std::string_view provider)
 /** The embedding calls of the models whose provider serves `/embeddings`. */
 class embedding_calls : public model_base {
 public:
-    using model_base::model_base;
+    /// @param dimensions_field the body field of `embedding_request::dimensions`.
+    embedding_calls(std::shared_ptr<const llmap::detail::endpoint> ep, std::string model,
+                    std::string_view dimensions_field = "dimensions")
+        : model_base(std::move(ep), std::move(model)), dimensions_field_(dimensions_field) {}
 
     /// Embed the request's inputs (`/embeddings`).
     embedding_response embed(const embedding_request& req) {
         std::vector<warning> warnings;
-        auto const body = embeddings_body(*this, req, warnings);
+        auto const body = make_body(req, warnings);
         return post<embedding_response>("/embeddings", body, req, std::move(warnings),
                                         parse_embeddings);
     }
@@ -71,11 +68,20 @@ public:
     template <class CompletionToken>
     auto async_embed(const embedding_request& req, CompletionToken&& token) {
         std::vector<warning> warnings;
-        auto const body = embeddings_body(*this, req, warnings);
+        auto const body = make_body(req, warnings);
         return async_post<embedding_response>("/embeddings", body, req, std::move(warnings),
                                               parse_embeddings,
                                               std::forward<CompletionToken>(token));
     }
+
+private:
+    boost::json::object make_body(const embedding_request& req,
+                                  std::vector<warning>& warnings) const {
+        return wire::embeddings_request_body(req, name(), "float", warnings, provider(),
+                                             dimensions_field_);
+    }
+
+    std::string_view dimensions_field_;
 };
 
 } // namespace detail
@@ -94,7 +100,7 @@ class basic_chat_model
 public:
     basic_chat_model(std::shared_ptr<const llmap::detail::endpoint> ep, const chat_dialect* d,
                      std::string model)
-        : base(std::move(ep), std::move(model)), dialect_(d) {}
+        : base(make_base(std::move(ep), d, std::move(model))), dialect_(d) {}
 
     /** Answer a request.
         @throws llmap::error `http_error` (with the provider's status, error type, message
@@ -161,6 +167,14 @@ public:
     const chat_dialect& dialect() const noexcept { return *dialect_; }
 
 private:
+    static base make_base(std::shared_ptr<const llmap::detail::endpoint> ep, const chat_dialect* d,
+                          std::string model) {
+        if constexpr (Embeddings)
+            return base(std::move(ep), std::move(model), d->dimensions_field);
+        else
+            return base(std::move(ep), std::move(model));
+    }
+
     boost::json::object make_body(const request& req, bool stream,
                                   std::vector<warning>& warnings) const {
         return wire::chat_request_body(req, this->name(), *dialect_, stream, warnings);

@@ -117,7 +117,7 @@ struct perplexity {
     static constexpr std::string_view base_url = "https://api.perplexity.ai";
     static constexpr bool key_required = true, embeddings = false;
     static constexpr openai_api::chat_dialect dialect{
-        .name = "perplexity", .top_k = true, .seed = false, .reasoning_effort = false};
+        .name = "perplexity", .top_k = true, .seed_field = "", .reasoning_effort = false};
 };
 
 struct cerebras {
@@ -134,6 +134,19 @@ struct deepinfra {
     static constexpr std::string_view base_url = "https://api.deepinfra.com/v1/openai";
     static constexpr bool key_required = true, embeddings = true;
     static constexpr openai_api::chat_dialect dialect{.name = "deepinfra", .top_k = true};
+};
+
+/// Mistral's La Plateforme: Chat Completions with its own names for the seed and the
+/// embedding size, no `stream_options` (usage comes in the last chunk anyway), no `top_k`.
+struct mistral {
+    static constexpr fixed_string name = "mistral";
+    static constexpr std::string_view default_model = "mistral-small-latest";
+    static constexpr std::string_view base_url = "https://api.mistral.ai/v1";
+    static constexpr bool key_required = true, embeddings = true;
+    static constexpr openai_api::chat_dialect dialect{.name = "mistral",
+                                                      .stream_usage = false,
+                                                      .seed_field = "random_seed",
+                                                      .dimensions_field = "output_dimension"};
 };
 
 // Local servers: no key, and the model name is whatever the server loaded.
@@ -182,17 +195,18 @@ using together = compatible_provider<vendors::together>;
 using fireworks = compatible_provider<vendors::fireworks>;
 using perplexity = compatible_provider<vendors::perplexity>;
 using cerebras = compatible_provider<vendors::cerebras>;
+using mistral = compatible_provider<vendors::mistral>;
 using deepinfra = compatible_provider<vendors::deepinfra>;
 using llama_cpp = compatible_provider<vendors::llama_cpp>;
 using vllm = compatible_provider<vendors::vllm>;
 using lm_studio = compatible_provider<vendors::lm_studio>;
 using openai_compatible = compatible_provider<vendors::generic>;
 
-/// Every built-in provider of the OpenAI family, in one registry (Azure, Anthropic, Gemini,
-/// Ollama, Cohere and Mistral are not built in yet).
+/// Every built-in provider that speaks Chat Completions or the Responses API, except Azure
+/// (whose every model needs its resource's endpoint), in one registry.
 using openai_family_registry =
     registry<openai, openai_chat, deepseek, groq, xai, openrouter, together, fireworks, perplexity,
-             cerebras, deepinfra, llama_cpp, vllm, lm_studio>;
+             cerebras, deepinfra, mistral, llama_cpp, vllm, lm_studio>;
 
 } // namespace llmap
 

@@ -48,11 +48,15 @@ struct chat_dialect {
     /// `temperature` and `top_p`: with this flag, such a model gets the former and neither of
     /// the latter (reported as warnings).
     bool openai_reasoning_models = false;
-    bool stream_usage = true;     ///< accepts `stream_options.include_usage`
-    bool top_k = false;           ///< accepts `top_k`
-    bool seed = true;             ///< accepts `seed`
+    bool stream_usage = true; ///< accepts `stream_options.include_usage`
+    bool top_k = false;       ///< accepts `top_k`
+    /// The body field of `request::seed` (Mistral's is `random_seed`); empty if there is none.
+    std::string_view seed_field = "seed";
     bool reasoning_effort = true; ///< accepts `reasoning_effort`
     bool json_schema = true;      ///< accepts `response_format` of type `json_schema`
+    /// The `/embeddings` body field of `embedding_request::dimensions` (Mistral's is
+    /// `output_dimension`).
+    std::string_view dimensions_field = "dimensions";
 };
 
 namespace wire {
@@ -212,8 +216,8 @@ inline boost::json::object chat_request_body(const request& req, std::string_vie
         body["stop"] = std::move(stop);
     }
     if (req.seed) {
-        if (d.seed)
-            body["seed"] = *req.seed;
+        if (!d.seed_field.empty())
+            body[d.seed_field] = *req.seed;
         else
             warnings.push_back(warning::unsupported_setting("seed"));
     }

@@ -43,12 +43,13 @@ namespace llmap::openai_api::wire {
     out, for servers that do not know it.
     @param warnings receives a warning if the raw options are not an object.
     @param provider the key of the caller's raw options in `embedding_request::provider_options`.
+    @param dimensions_field the body field of `embedding_request::dimensions`.
 */
-inline boost::json::object embeddings_request_body(const embedding_request& req,
-                                                   std::string_view model,
-                                                   std::string_view encoding,
-                                                   std::vector<warning>& warnings,
-                                                   std::string_view provider = "openai") {
+inline boost::json::object
+embeddings_request_body(const embedding_request& req, std::string_view model,
+                        std::string_view encoding, std::vector<warning>& warnings,
+                        std::string_view provider = "openai",
+                        std::string_view dimensions_field = "dimensions") {
     boost::json::object body;
     body["model"] = model;
     boost::json::array input;
@@ -58,7 +59,7 @@ inline boost::json::object embeddings_request_body(const embedding_request& req,
     if (!encoding.empty())
         body["encoding_format"] = encoding;
     if (req.dimensions)
-        body["dimensions"] = *req.dimensions;
+        body[dimensions_field] = *req.dimensions;
     // The caller's raw options for this provider win over everything above.
     llmap::detail::merge_provider_options(body, req.provider_options, provider, warnings);
     return body;
