@@ -49,9 +49,7 @@ using namespace llmap::detail;
 inline void unsupported_part(std::string_view provider, std::string_view role,
                              std::vector<warning>& warnings) {
     warnings.push_back(warning::other(std::string(provider) + ": a part of this kind in a " +
-                                      std::string(role) +
-                                      " message is not supported and was "
-                                      "left out"));
+                                      std::string(role) + " message is not supported; left out"));
 }
 
 /** The base64 payload of an image, or nothing (with a warning) for an image Ollama cannot
