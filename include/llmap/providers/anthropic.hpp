@@ -18,6 +18,8 @@
 #include <llmap/providers/anthropic/messages_wire.hpp>
 #include <llmap/providers/detail/model_base.hpp>
 
+#include <boost/asio/async_result.hpp>
+
 #include <memory>
 #include <optional>
 #include <string>

@@ -163,6 +163,83 @@ BOOST_AUTO_TEST_CASE(every_recorded_answer_over_http) {
               << streams << " streams (" << events << " events) replayed\n";
 }
 
+BOOST_AUTO_TEST_CASE(every_aisdk_answer_and_stream_over_http) {
+    // The AI SDK's fixtures: each answer, and each message of each stream file (a multi-step
+    // file holds one per step), as Anthropic sends it (`event:` lines), in random pieces.
+    struct recorded {
+        std::string name, body;
+        bool stream, json_tool;
+    };
+    std::vector<recorded> all;
+    auto const dir = fx::root() / "aisdk" / "anthropic";
+    auto const json_tool = [](const std::string& n) {
+        return n.find("json-tool") != std::string::npos ||
+               n.find("json-other-tool") != std::string::npos;
+    };
+    for (auto const& f : fx::files(dir, ".json"))
+        if (f.parent_path() == dir) // skills/ is the Skills API
+            all.push_back(
+                {f.filename().string(), fx::read_file(f), false, json_tool(f.filename().string())});
+    for (auto const& f : fx::files(dir, ".chunks.txt")) {
+        std::string const name = f.filename().string();
+        if (name == "spliced-message-start.chunks.txt")
+            continue; // rejected: see wire.cpp and below
+        std::string body;
+        for (auto const& l : fx::chunk_lines(f)) {
+            body += "event: " + std::string(json::parse(l).at("type").as_string()) +
+                    "\ndata: " + l + "\n\n";
+            if (json::parse(l).at("type") == "message_stop") {
+                all.push_back({name, std::move(body), true, json_tool(name)});
+                body.clear();
+            }
+        }
+    }
+    replay r;
+    for (auto const& a : all) {
+        fx::exchange e;
+        e.status = 200;
+        e.response_body = a.body;
+        r.exchanges.push_back(std::move(e));
+    }
+    ts::test_server server(std::ref(r));
+    auto m = registry_for(server).model<"anthropic">();
+    llmap::request plain{.prompt = "replayed", .max_output_tokens = 64};
+    llmap::request json_req = plain;
+    json_req.format = llmap::response_format::json_schema("r", {{"type", "object"}});
+    std::size_t answers = 0, streams = 0;
+    for (auto const& a : all) {
+        llmap::request const& req = a.json_tool ? json_req : plain;
+        if (a.stream) {
+            auto const got = m.stream(req, [](const llmap::stream_event&) {});
+            llmap::http::sse_parser sse;
+            llmap::stream_accumulator acc;
+            auto decode = [&](auto d) {
+                sse.feed(a.body, [&](llmap::http::sse_event& ev) {
+                    if (!d.done())
+                        d.on_data(ev.data, [&](llmap::stream_event&& e) { acc.add(e); });
+                });
+                BOOST_TEST(d.done(), a.name);
+            };
+            if (a.json_tool)
+                decode(wire::json_tool_stream_decoder{});
+            else
+                decode(wire::messages_stream_decoder{});
+            BOOST_TEST((got == std::move(acc).finish()), a.name);
+            ++streams;
+        } else {
+            auto const got = m.complete(req);
+            BOOST_TEST((got == wire::parse_messages_response(json::parse(a.body), "anthropic",
+                                                             a.json_tool)),
+                       a.name);
+            ++answers;
+        }
+    }
+    BOOST_TEST(answers == 23u);
+    BOOST_TEST(streams == 47u);
+    std::cout << "anthropic_provider/every_aisdk_answer_and_stream_over_http: " << answers
+              << " answers, " << streams << " streams replayed\n";
+}
+
 BOOST_AUTO_TEST_CASE(recorded_errors_over_http) {
     replay r;
     for (auto& e : fx::rig_exchanges("anthropic"))
