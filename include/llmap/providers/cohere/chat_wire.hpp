@@ -90,12 +90,6 @@ inline std::string tool_result_text(const boost::json::value& result) {
     return boost::json::serialize(result);
 }
 
-// The caller's raw options for this message, merged into its wire form.
-inline void merge_message_options(boost::json::object& wire, const message& m,
-                                  std::string_view provider, std::vector<warning>& warnings) {
-    merge_provider_options(wire, m.provider_options, provider, warnings);
-}
-
 inline boost::json::object user_message(const message& m, boost::json::array& documents,
                                         std::string_view provider, std::vector<warning>& warnings) {
     boost::json::array parts;
@@ -104,7 +98,8 @@ inline boost::json::object user_message(const message& m, boost::json::array& do
     for (auto const& p : m.content) {
         if (auto const* t = std::get_if<text_part>(&p)) {
             text += t->text;
-            parts.push_back({{"type", "text"}, {"text", t->text}});
+            if (!t->text.empty())
+                parts.push_back({{"type", "text"}, {"text", t->text}});
         } else if (auto const* img = std::get_if<image_part>(&p)) {
             has_image = true;
             parts.push_back({{"type", "image_url"}, {"image_url", {{"url", image_url(*img)}}}});
@@ -175,19 +170,19 @@ inline void append_messages(boost::json::array& out, boost::json::array& documen
         switch (m.role) {
         case role::system: {
             boost::json::object s{{"role", "system"}, {"content", m.text()}};
-            merge_message_options(s, m, provider, warnings);
+            merge_provider_options(s, m.provider_options, provider, warnings);
             out.push_back(std::move(s));
             break;
         }
         case role::user: {
             auto u = user_message(m, documents, provider, warnings);
-            merge_message_options(u, m, provider, warnings);
+            merge_provider_options(u, m.provider_options, provider, warnings);
             out.push_back(std::move(u));
             break;
         }
         case role::assistant: {
             auto a = assistant_message(m);
-            merge_message_options(a, m, provider, warnings);
+            merge_provider_options(a, m.provider_options, provider, warnings);
             out.push_back(std::move(a));
             break;
         }
@@ -197,7 +192,7 @@ inline void append_messages(boost::json::array& out, boost::json::array& documen
                     boost::json::object t{{"role", "tool"},
                                           {"tool_call_id", r->tool_call_id},
                                           {"content", tool_result_text(r->result)}};
-                    merge_message_options(t, m, provider, warnings);
+                    merge_provider_options(t, m.provider_options, provider, warnings);
                     out.push_back(std::move(t));
                 }
             break;
