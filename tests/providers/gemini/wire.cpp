@@ -684,6 +684,21 @@ BOOST_AUTO_TEST_CASE(tool_results_matched_by_name) {
         {"functionResponse":{"name":"weather","response":{"error":"failed"}}}])"));
 }
 
+// A signature left at the end of a message (a stream's last, empty text part carried it) is
+// not handed to the next message's first part.
+BOOST_AUTO_TEST_CASE(signature_stays_in_its_message) {
+    llmap::message a = llmap::message::assistant("Hi.");
+    a.content.emplace_back(llmap::reasoning_part{{}, "c2ln"});
+    std::vector<llmap::warning> w;
+    auto const body = gw::generate_request_body(
+        llmap::request{.prompt = "Next", .messages = {llmap::message::user("Hello"), a}}, "m", {},
+        w);
+    BOOST_TEST(body.at("contents") == json::parse(R"([
+        {"role":"user","parts":[{"text":"Hello"}]},
+        {"role":"model","parts":[{"text":"Hi."}]},
+        {"role":"user","parts":[{"text":"Next"}]}])"));
+}
+
 // Parallel calls of one answer get distinct ids; STOP with calls is tool_calls.
 BOOST_AUTO_TEST_CASE(parallel_calls_and_finish_reasons) {
     auto const r = gw::parse_generate_response(json::parse(R"({"candidates":[{"content":{

@@ -26,9 +26,13 @@
     - `thoughtSignature`: on a thought part it is `reasoning_part::signature`. The data model
       has no signature on a text part or a tool call, so a signature there becomes a
       signature-only `reasoning_part` (empty text) right before that part, and on the way
-      back such a part hands its signature to the part that follows it. Gemini 3 rejects a
-      function call sent back without its signature; the AI SDK round-trips them the same way
-      (through provider metadata).
+      back such a part hands its signature to the part that follows it in the same message.
+      Gemini 3 rejects a function call sent back without its signature (which always arrives
+      on the call's own part, so it round-trips); a text part's is optional, and one that a
+      stream delivers on a later, empty part is not sent back. The AI SDK round-trips them
+      through provider metadata.
+    - Per-message `provider_options` are not read (Gemini has no per-turn settings); a tool's
+      `provider_options["gemini"]` is merged into its function declaration (`behavior`).
     - Usage as the AI SDK counts it: input = `promptTokenCount` (cached tokens included),
       output = `candidatesTokenCount + thoughtsTokenCount`, reasoning = `thoughtsTokenCount`,
       cache read = `cachedContentTokenCount`, total = `totalTokenCount`.
@@ -193,6 +197,7 @@ inline void append_message(contents_builder& out, const std::vector<message>& ms
         }
         // source_part: output only, nothing to send.
     }
+    out.signature({}); // a signature never crosses into another message
 }
 
 inline boost::json::object function_declaration(const tool& t, std::string_view provider,
