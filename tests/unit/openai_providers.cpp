@@ -24,6 +24,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <random>
@@ -303,6 +304,128 @@ BOOST_AUTO_TEST_CASE(compatible_family_over_http) {
     }
     std::cout << "openai_providers/compatible_family_over_http: " << n << " exchanges\n";
     BOOST_TEST(n > 100u);
+}
+
+BOOST_AUTO_TEST_CASE(ai_sdk_fixtures_over_http) {
+    // The AI SDK's recorded answers and streams, served over HTTP (streams in random pieces)
+    // to the provider that speaks them: the result must equal the wire-level decoding of the
+    // same bytes, which the wire tests check against the fixtures' own content.
+    namespace fs = std::filesystem;
+    auto const base = fx::root() / "aisdk";
+    struct source {
+        fs::path dir;
+        std::string provider;   // the registry name that serves it
+        bool responses = false; // the Responses API (else Chat Completions)
+    };
+    std::vector<source> const sources = {
+        {base / "openai" / "chat", "openai-chat"},
+        {base / "openai-compatible" / "chat", "openai-compatible"},
+        {base / "deepseek" / "chat", "deepseek"},
+        {base / "groq", "groq"},
+        {base / "xai", "xai"},
+        {base / "mistral", "mistral"},
+        {base / "openai" / "responses", "openai", true},
+        // xAI's Responses API is OpenAI's wire: served through the openai provider.
+        {base / "xai" / "responses", "openai", true},
+    };
+    struct served {
+        std::string body;
+        bool sse = false;
+        std::mt19937 rng{7};
+    } now;
+    ts::test_server server([&](const ts::test_server::request&, ts::test_session& s) {
+        std::string head = "HTTP/1.1 200 OK\r\nContent-Type: ";
+        head += now.sse ? "text/event-stream" : "application/json";
+        head += "\r\nContent-Length: " + std::to_string(now.body.size()) + "\r\n\r\n";
+        s.write_raw(head);
+        std::string_view body = now.body;
+        while (!body.empty()) {
+            std::size_t const n = std::min<std::size_t>(body.size(), 1 + now.rng() % 200);
+            s.write_raw(body.substr(0, n));
+            body.remove_prefix(n);
+        }
+    });
+    llmap::provider_config c;
+    c.api_key = key;
+    c.base_url = server.url("/v1");
+    c.transport.retry.max_retries = 0;
+    llmap::registry<llmap::openai, llmap::openai_chat, llmap::openai_compatible, llmap::deepseek,
+                    llmap::groq, llmap::xai, llmap::mistral>
+        reg{{"openai", c},   {"openai-chat", c}, {"openai-compatible", c},
+            {"deepseek", c}, {"groq", c},        {"xai", c},
+            {"mistral", c}};
+    std::size_t answers = 0, streams = 0;
+    std::map<std::string, std::size_t> skipped;
+    llmap::request const req{.prompt = "replayed"};
+    for (auto const& src : sources) {
+        for (auto const& f : fx::files(src.dir, "")) {
+            if (f.parent_path() != src.dir)
+                continue; // a subfolder is its own source, or another API
+            std::string const name = f.filename().string();
+            llmap::any_model m = reg.make(src.provider + ":m");
+            if (name.ends_with(".chunks.txt")) {
+                auto const lines = fx::chunk_lines(f);
+                bool valid = true;
+                for (auto const& l : lines) {
+                    boost::system::error_code ec;
+                    valid = valid && json::parse(l, ec).is_object() && !ec;
+                }
+                if (!valid) {
+                    ++skipped["a chunk line is not JSON (hand-written; the wire test checks that "
+                              "it is reported as malformed)"];
+                    continue;
+                }
+                // A Responses file may hold several calls: each response.created starts one.
+                std::vector<std::string> bodies;
+                for (auto const& l : lines) {
+                    bool const starts = src.responses &&
+                                        json::parse(l).as_object().if_contains("type") &&
+                                        json::parse(l).at("type") == "response.created";
+                    if (bodies.empty() || starts)
+                        bodies.emplace_back();
+                    bodies.back() += "data: " + l + "\n\n";
+                }
+                for (auto& b : bodies) {
+                    if (!src.responses)
+                        b += "data: [DONE]\n\n";
+                    now.body = b;
+                    now.sse = true;
+                    auto const expected =
+                        src.responses
+                            ? decode_sse<llmap::openai_api::wire::responses_stream_decoder>(b)
+                            : decode_sse<llmap::openai_api::wire::chat_stream_decoder>(b);
+                    auto const got = m.stream(req, [](const llmap::stream_event&) {});
+                    BOOST_TEST((got.content == expected.content), name);
+                    BOOST_TEST((got.usage == expected.usage), name);
+                    BOOST_TEST((got.finish == expected.finish), name);
+                    ++streams;
+                }
+            } else if (name.ends_with(".json")) {
+                auto const body = json::parse(fx::read_file(f));
+                if (!body.as_object().contains(src.responses ? "output" : "choices")) {
+                    ++skipped["not an answer of this API (an error body, a transcription)"];
+                    continue;
+                }
+                now.body = fx::read_file(f);
+                now.sse = false;
+                auto const got = m.complete(req);
+                auto const expected =
+                    src.responses
+                        ? llmap::openai_api::wire::parse_responses_response(body, src.provider)
+                        : llmap::openai_api::wire::parse_chat_response(body, src.provider);
+                BOOST_TEST((got.content == expected.content), name);
+                BOOST_TEST((got.usage == expected.usage), name);
+                BOOST_TEST((got.finish == expected.finish), name);
+                ++answers;
+            }
+        }
+    }
+    std::cout << "openai_providers/ai_sdk_fixtures_over_http: " << answers << " answers and "
+              << streams << " streams\n";
+    for (auto const& [why, n] : skipped)
+        std::cout << "  skipped " << n << ": " << why << "\n";
+    BOOST_TEST(answers >= 30u);
+    BOOST_TEST(streams >= 30u);
 }
 
 BOOST_AUTO_TEST_CASE(async_calls_with_every_kind_of_token) {
