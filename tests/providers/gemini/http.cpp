@@ -326,4 +326,47 @@ BOOST_AUTO_TEST_CASE(urls_keys_and_environment) {
     BOOST_TEST(llmap::capabilities_of(m).contains(llmap::capability::embeddings));
 }
 
+// A stream's failures over HTTP: an error status, an error event mid-stream, a body cut in
+// the middle of an event, a body that ends before the finish reason.
+BOOST_AUTO_TEST_CASE(stream_failures_over_http) {
+    std::string const chunk =
+        R"(data: {"candidates":[{"content":{"parts":[{"text":"Hel"}],"role":"model"}}]})"
+        "\r\n\r\n";
+    replay r;
+    r.exchanges.push_back(answer(400, R"({"error":{"code":400,"message":"Invalid JSON payload.",)"
+                                      R"("status":"INVALID_ARGUMENT"}})"));
+    r.exchanges.push_back(answer(200, chunk + R"(data: {"error":{"code":503,"message":)"
+                                              R"("The model is overloaded.","status":)"
+                                              R"("UNAVAILABLE"}})"
+                                              "\r\n\r\n"));
+    r.exchanges.push_back(answer(200, chunk + R"(data: {"candidates":[{"content":)"));
+    r.exchanges.push_back(answer(200, chunk));
+    ts::test_server server(std::ref(r));
+    auto reg = registry_for(server);
+    auto m = reg.model<"gemini:gemini-2.5-flash">();
+    auto failure = [&] {
+        std::size_t events = 0;
+        try {
+            m.stream({.prompt = "x"}, [&](const llmap::stream_event&) { ++events; });
+        } catch (const llmap::error& e) {
+            return std::pair{e, events};
+        }
+        BOOST_FAIL("no error");
+        return std::pair{llmap::error(llmap::errc::cancelled, ""), events};
+    };
+    auto const [status, n0] = failure();
+    BOOST_TEST((status.code() == llmap::errc::http_error));
+    BOOST_TEST(status.http_status() == 400);
+    BOOST_TEST(std::string(status.what()).find("Invalid JSON payload.") != std::string::npos);
+    auto const [event, n1] = failure();
+    BOOST_TEST((event.code() == llmap::errc::http_error));
+    BOOST_TEST(event.http_status() == 503);
+    BOOST_TEST(event.provider_error_type() == "UNAVAILABLE");
+    BOOST_TEST(n1 >= 1u); // the text before the error was delivered
+    auto const [cut, n2] = failure();
+    BOOST_TEST((cut.code() == llmap::errc::malformed_response));
+    auto const [unfinished, n3] = failure();
+    BOOST_TEST((unfinished.code() == llmap::errc::malformed_response));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
