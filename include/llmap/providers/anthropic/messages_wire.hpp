@@ -741,7 +741,7 @@ private:
     template <class Emit>
     void start_block(std::int64_t index, const boost::json::object& block_json,
                      const boost::json::value& raw, Emit& emit) {
-        auto const* cb = &block_json; // NOLINT: read as the content_block of its event
+        auto const* cb = &block_json;
         std::string_view const type = detail::string_member(*cb, "type", provider_);
         block b{index, kind::skipped, {}, {}, false, true};
         if (type == "text" && JsonTool) {
