@@ -11,8 +11,9 @@
 //
 // MODEL_ID is "provider:model" or "provider" (its default model), looked up in the registry
 // of every built-in provider, each configured from its environment variables
-// (OPENAI_API_KEY, GROQ_API_KEY, LLAMA_CPP_BASE_URL, ...). The answer's text goes to standard
-// output as it arrives, and nothing else; errors go to standard error, with exit status 1.
+// (OPENAI_API_KEY, ANTHROPIC_API_KEY, OLLAMA_HOST, LLAMA_CPP_BASE_URL, ...). The answer's text goes
+// to standard output as it arrives, and nothing else; errors go to standard error, with exit
+// status 1.
 
 #include <llmap/llmap.hpp>
 
@@ -31,7 +32,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        llmap::openai_family_registry const reg{llmap::from_env};
+        llmap::default_registry const reg{llmap::from_env};
         llmap::any_model model = reg.make(argv[arg]);
         llmap::request const req{.prompt = argv[arg + 1]};
         if (stream && model.supports(llmap::capability::streaming)) {

@@ -35,7 +35,7 @@ llmap::tool weather_tool() {
 
 int main(int argc, char** argv) {
     try {
-        llmap::openai_family_registry const reg{llmap::from_env};
+        llmap::default_registry const reg{llmap::from_env};
         llmap::any_model model = reg.make(argc > 1 ? argv[1] : "openai-chat:gpt-4o");
 
         llmap::request req{.system = "When asked about weather, use the weather tool.",

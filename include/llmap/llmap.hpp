@@ -15,10 +15,15 @@
 #include <llmap/any_model.hpp>
 #include <llmap/concepts.hpp>
 #include <llmap/config.hpp>
+#include <llmap/default_registry.hpp>
 #include <llmap/error.hpp>
 #include <llmap/fixed_string.hpp>
 #include <llmap/id.hpp>
+#include <llmap/providers/anthropic.hpp>
 #include <llmap/providers/azure.hpp>
+#include <llmap/providers/cohere.hpp>
+#include <llmap/providers/gemini.hpp>
+#include <llmap/providers/ollama.hpp>
 #include <llmap/providers/openai.hpp>
 #include <llmap/providers/openai_compatible.hpp>
 #include <llmap/registry.hpp>
