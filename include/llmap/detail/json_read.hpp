@@ -10,6 +10,7 @@
 
 #include <llmap/error.hpp>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -18,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace llmap::detail {
 
@@ -87,6 +89,24 @@ inline std::optional<std::int64_t> count_member(const boost::json::object& o, st
             return static_cast<std::int64_t>(d);
     }
     throw_malformed(provider, "\"" + std::string(key) + "\" is not a token count");
+}
+
+/// The floats of a JSON array of numbers (an embedding); throws when an element is not a
+/// number.
+inline std::vector<float> float_array(const boost::json::array& a, std::string_view provider) {
+    std::vector<float> out;
+    out.reserve(a.size());
+    for (auto const& v : a) {
+        if (v.is_double())
+            out.push_back(static_cast<float>(v.get_double()));
+        else if (v.is_int64()) // a whole number written without a point: 0, 1, -1
+            out.push_back(static_cast<float>(v.get_int64()));
+        else if (v.is_uint64())
+            out.push_back(static_cast<float>(v.get_uint64()));
+        else
+            throw_malformed(provider, "an embedding holds a value that is not a number");
+    }
+    return out;
 }
 
 } // namespace llmap::detail

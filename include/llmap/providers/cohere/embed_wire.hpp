@@ -15,7 +15,6 @@
 
 #include <llmap/detail/json_read.hpp>
 #include <llmap/providers/detail/request_body.hpp>
-#include <llmap/providers/openai/embeddings_wire.hpp> // decode_float_array
 #include <llmap/types.hpp>
 
 #include <boost/json/value.hpp>
@@ -94,7 +93,7 @@ inline embedding_response parse_embed_response(boost::json::value body,
     for (auto const& v : *vectors) {
         if (!v.is_array())
             throw_malformed(provider, "an embedding is not an array");
-        r.vectors.push_back(openai_api::wire::decode_float_array(v.get_array(), provider));
+        r.vectors.push_back(llmap::detail::float_array(v.get_array(), provider));
     }
     if (auto const* meta = object_member(o, "meta", provider)) {
         auto const* tokens = object_member(*meta, "tokens", provider);

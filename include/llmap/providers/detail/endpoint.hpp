@@ -73,6 +73,8 @@ struct answer_context {
                         type = t->get_string();
                     else if (auto const* c = eo.if_contains("code"); c && c->is_string())
                         type = c->get_string();
+                    else if (auto const* st = eo.if_contains("status"); st && st->is_string())
+                        type = st->get_string(); // Google: {"code": 404, "status": "NOT_FOUND"}
                 } else if (e->is_string()) {
                     message = e->get_string();
                 }

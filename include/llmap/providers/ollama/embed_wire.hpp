@@ -17,7 +17,6 @@
 #include <llmap/detail/json_read.hpp>
 #include <llmap/providers/detail/request_body.hpp>
 #include <llmap/providers/ollama/chat_wire.hpp>
-#include <llmap/providers/openai/embeddings_wire.hpp>
 #include <llmap/types.hpp>
 
 #include <boost/json/value.hpp>
@@ -74,7 +73,7 @@ inline embedding_response parse_embed_response(boost::json::value body,
     for (auto const& v : *vectors) {
         if (!v.is_array())
             llmap::detail::throw_malformed(provider, "an embedding is not an array");
-        r.vectors.push_back(openai_api::wire::decode_float_array(v.get_array(), provider));
+        r.vectors.push_back(llmap::detail::float_array(v.get_array(), provider));
     }
     r.model = llmap::detail::string_member(o, "model", provider);
     r.usage.input_tokens = llmap::detail::count_member(o, "prompt_eval_count", provider);

@@ -84,24 +84,6 @@ inline std::vector<float> decode_base64_floats(std::string_view text, std::strin
     return out;
 }
 
-/// The floats of a JSON `embedding` array.
-inline std::vector<float> decode_float_array(const boost::json::array& a,
-                                             std::string_view provider) {
-    std::vector<float> out;
-    out.reserve(a.size());
-    for (auto const& v : a) {
-        if (v.is_double())
-            out.push_back(static_cast<float>(v.get_double()));
-        else if (v.is_int64()) // a whole number written without a point: 0, 1, -1
-            out.push_back(static_cast<float>(v.get_int64()));
-        else if (v.is_uint64())
-            out.push_back(static_cast<float>(v.get_uint64()));
-        else
-            detail::throw_malformed(provider, "an embedding holds a value that is not a number");
-    }
-    return out;
-}
-
 /** The unified response of an Embeddings answer.
 
     Each `data` item's `embedding` is an array of numbers or a base64 string (as
@@ -140,7 +122,7 @@ inline embedding_response parse_embeddings_response(boost::json::value body,
         if (!e)
             detail::throw_malformed(provider, "an item has no \"embedding\"");
         if (e->is_array())
-            indexed.emplace_back(index, decode_float_array(e->get_array(), provider));
+            indexed.emplace_back(index, llmap::detail::float_array(e->get_array(), provider));
         else if (e->is_string())
             indexed.emplace_back(index, decode_base64_floats(e->get_string(), provider));
         else
