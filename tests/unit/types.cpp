@@ -290,6 +290,24 @@ BOOST_AUTO_TEST_CASE(accumulator_keeps_invalid_tool_arguments_as_string_with_war
     BOOST_TEST(r.warnings[0].message.find("c1") != std::string::npos);
 }
 
+// A call's signature is kept on its part; a repeated start fills one the first lacked, and
+// never replaces one already there.
+BOOST_AUTO_TEST_CASE(accumulator_keeps_tool_call_signatures) {
+    llmap::stream_accumulator acc;
+    acc.add(ev(llmap::tool_call_start{.id = "a", .name = "f", .signature = "sigA"}));
+    acc.add(ev(llmap::tool_call_start{.id = "b", .name = "g"}));
+    acc.add(ev(llmap::tool_call_start{.id = "b", .signature = "sigB"}));
+    acc.add(ev(llmap::tool_call_start{.id = "a", .name = "f", .signature = "other"}));
+    acc.add(ev(llmap::tool_call_start{"c", "h"}));
+    const llmap::response r = std::move(acc).finish();
+    const auto calls = r.tool_calls();
+    BOOST_TEST_REQUIRE(calls.size() == 3u);
+    BOOST_TEST(calls[0].signature == "sigA");
+    BOOST_TEST(calls[1].name == "g");
+    BOOST_TEST(calls[1].signature == "sigB");
+    BOOST_TEST(calls[2].signature.empty());
+}
+
 BOOST_AUTO_TEST_CASE(accumulator_edge_cases) {
     llmap::stream_accumulator acc;
     // Reasoning text then its signature, then a redacted block with the same id.
@@ -358,6 +376,11 @@ BOOST_AUTO_TEST_CASE(json_round_trips) {
     BOOST_TEST((round_trip(call) == call));
     const llmap::tool_call_part bad{.id = "c", .name = "f", .arguments = "not json"};
     BOOST_TEST((round_trip(bad) == bad));
+    // A signature is written only when there is one, and read back.
+    const llmap::tool_call_part signed_call{.id = "c", .name = "f", .signature = "c2ln"};
+    BOOST_TEST((round_trip(signed_call) == signed_call));
+    BOOST_TEST(json::value_from(signed_call).at("signature") == "c2ln");
+    BOOST_TEST(!json::value_from(call).as_object().contains("signature"));
 
     std::vector<std::uint8_t> every_byte(256);
     for (std::size_t i = 0; i < every_byte.size(); ++i)

@@ -97,11 +97,16 @@ struct file_part {
     `arguments` is the parsed JSON object of arguments. Providers send arguments as a JSON
     text; when that text is not valid JSON, `arguments` holds it as a JSON string instead and
     the response carries a warning, so a bad call can still be reported back to the model.
+
+    `signature` is an opaque token some providers attach to a call and require back with it
+    (Gemini's `thoughtSignature`); empty when there is none. It is the last member so that
+    positional and designated initialisation written before it existed stay valid.
 */
 struct tool_call_part {
     std::string id{};
     std::string name{};
     boost::json::value arguments = boost::json::object();
+    std::string signature{};
 
     bool operator==(const tool_call_part&) const = default;
 };
@@ -278,6 +283,8 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& jv,
     o["id"] = p.id;
     o["name"] = p.name;
     o["arguments"] = p.arguments;
+    if (!p.signature.empty())
+        o["signature"] = p.signature;
     jv = std::move(o);
 }
 
@@ -289,6 +296,7 @@ inline tool_call_part tag_invoke(boost::json::value_to_tag<tool_call_part>,
                      .name = detail::json_string_field(o, "name", true)};
     if (const boost::json::value* a = o.if_contains("arguments"))
         p.arguments = *a;
+    p.signature = detail::json_string_field(o, "signature");
     return p;
 }
 

@@ -52,10 +52,15 @@ struct reasoning_delta {
     bool operator==(const reasoning_delta&) const = default;
 };
 
-/** The model started a tool call. Its arguments follow as @ref tool_call_delta events. */
+/** The model started a tool call. Its arguments follow as @ref tool_call_delta events.
+
+    `signature` is the call's opaque token, if the provider gives one (see
+    @ref tool_call_part::signature).
+*/
 struct tool_call_start {
     std::string id{};
     std::string name{};
+    std::string signature{};
 
     bool operator==(const tool_call_start&) const = default;
 };
@@ -201,13 +206,16 @@ private:
 
     void on(const tool_call_start& d) {
         if (open_call* c = find(d.id)) {
-            // A repeated start only fills in a name the first one lacked.
+            // A repeated start only fills in a name or signature the first one lacked.
             auto& part = std::get<tool_call_part>(response_.content[c->index]);
             if (part.name.empty())
                 part.name = d.name;
+            if (part.signature.empty())
+                part.signature = d.signature;
             return;
         }
-        start(d.id, d.name);
+        std::get<tool_call_part>(response_.content[start(d.id, d.name).index]).signature =
+            d.signature;
     }
 
     void on(const tool_call_delta& d) {

@@ -52,6 +52,8 @@ struct expected {
     std::string text, reasoning, finish_raw;
     std::vector<std::string> call_names;
     std::vector<std::optional<json::value>> call_args; // unset for arguments streamed in pieces
+    std::vector<std::string> call_signatures;          // thoughtSignature of each call's part
+    std::size_t signed_texts = 0; // text parts (not thoughts) that carry a thoughtSignature
     std::optional<std::int64_t> input, candidates, thoughts, total, cached;
     std::vector<std::string> source_urls;
     bool blocked = false;
@@ -94,10 +96,15 @@ expected walk(const std::vector<json::value>& chunks) {
             for (auto const& p : content->at("parts").as_array()) {
                 auto const& part = p.as_object();
                 bool const thought = part.contains("thought") && part.at("thought") == true;
-                if (auto const* t = part.if_contains("text"))
+                auto const* sig = part.if_contains("thoughtSignature");
+                if (auto const* t = part.if_contains("text")) {
                     (thought ? e.reasoning : e.text) += t->as_string();
+                    if (!thought && sig)
+                        ++e.signed_texts;
+                }
                 if (auto const* fc = obj(p, "functionCall"); fc && fc->contains("name")) {
                     e.call_names.emplace_back(fc->at("name").as_string());
+                    e.call_signatures.emplace_back(sig ? sig->as_string() : "");
                     bool const pieces = fc->contains("willContinue") || fc->contains("partialArgs");
                     if (pieces)
                         e.call_args.emplace_back();
@@ -131,12 +138,21 @@ void check(const llmap::response& r, const expected& e, const std::string& name)
         std::set<std::string> ids;
         for (std::size_t i = 0; i != calls.size(); ++i) {
             BOOST_TEST(calls[i].name == e.call_names[i]);
+            BOOST_TEST(calls[i].signature == e.call_signatures[i]);
             if (e.call_args[i])
                 BOOST_TEST(calls[i].arguments == *e.call_args[i]);
             BOOST_TEST(calls[i].arguments.is_object());
             ids.insert(calls[i].id);
         }
         BOOST_TEST(ids.size() == calls.size()); // parallel calls never merge
+        // A call's signature is on the call: signature-only reasoning parts stand only for
+        // the signatures of text parts.
+        std::size_t signature_only = 0;
+        for (auto const& p : r.content)
+            if (auto const* rp = std::get_if<llmap::reasoning_part>(&p))
+                if (rp->text.empty() && !rp->signature.empty())
+                    ++signature_only;
+        BOOST_TEST(signature_only == e.signed_texts);
         BOOST_TEST(r.raw_finish_reason == e.finish_raw);
         llmap::finish_reason want = llmap::finish_reason::other;
         if (e.blocked)
@@ -319,17 +335,16 @@ BOOST_AUTO_TEST_CASE(aisdk_streamed_function_call_arguments) {
     }
 }
 
-// thoughtSignature is kept (on reasoning, or as a signature-only reasoning part before the
-// text or call that carried it) and goes back on the same part.
+// thoughtSignature is kept (on reasoning, on the call, or as a signature-only reasoning part
+// before the text that carried it) and goes back on the same part.
 BOOST_AUTO_TEST_CASE(thought_signatures_round_trip) {
     auto const doc = json::parse(fx::read_file(aisdk_dir / "google-tool-call-gemini3.json"));
     auto const& part = doc.at("candidates").at(0).at("content").at("parts").at(0);
     auto const r = gw::parse_generate_response(doc);
-    BOOST_TEST_REQUIRE(r.content.size() == 2u);
-    auto const* sig = std::get_if<llmap::reasoning_part>(&r.content[0]);
-    BOOST_TEST_REQUIRE(sig);
-    BOOST_TEST(sig->signature == part.at("thoughtSignature").as_string());
-    BOOST_TEST(sig->text.empty());
+    BOOST_TEST_REQUIRE(r.content.size() == 1u);
+    auto const* call = std::get_if<llmap::tool_call_part>(&r.content[0]);
+    BOOST_TEST_REQUIRE(call);
+    BOOST_TEST(call->signature == part.at("thoughtSignature").as_string());
     llmap::message assistant{.role = llmap::role::assistant, .content = r.content};
     llmap::message result{.role = llmap::role::tool};
     result.content.emplace_back(llmap::tool_result_part{.tool_call_id = r.tool_calls()[0].id,
@@ -346,6 +361,27 @@ BOOST_AUTO_TEST_CASE(thought_signatures_round_trip) {
     // The result, matched to its call by id, carries the call's name.
     BOOST_TEST(contents[2].at("parts").at(0).at("functionResponse") ==
                json::parse(R"({"name":"weather","response":{"temperature":21}})"));
+
+    // The streamed answer (another recording) gives the call its own signature too; check()
+    // compares every fixture's call signatures with the recording's.
+    auto const streamed = decode_stream(
+        sse_of(fx::chunk_lines(aisdk_dir / "google-tool-call-gemini3.chunks.txt")), 0);
+    BOOST_TEST_REQUIRE(streamed.tool_calls().size() == 1u);
+    BOOST_TEST(!streamed.tool_calls()[0].signature.empty());
+
+    // A signature-only reasoning part (how an older conversation carried a call's signature)
+    // still reaches the call that follows; a call's own signature wins.
+    llmap::message legacy{.role = llmap::role::assistant};
+    legacy.content.emplace_back(llmap::reasoning_part{{}, "b2xk"});
+    legacy.content.emplace_back(llmap::tool_call_part{.id = "c", .name = "f"});
+    legacy.content.emplace_back(llmap::reasoning_part{{}, "b2xk"});
+    legacy.content.emplace_back(llmap::tool_call_part{.id = "d", .name = "g", .signature = "bmV3"});
+    auto const legacy_body = gw::generate_request_body(
+        llmap::request{.messages = {llmap::message::user("q"), legacy}}, "m", {}, w);
+    auto const& legacy_parts = legacy_body.at("contents").at(1).at("parts").as_array();
+    BOOST_TEST_REQUIRE(legacy_parts.size() == 2u);
+    BOOST_TEST(legacy_parts[0].at("thoughtSignature") == "b2xk");
+    BOOST_TEST(legacy_parts[1].at("thoughtSignature") == "bmV3");
 
     // A streamed thought keeps its signature on the reasoning part.
     auto const s = decode_stream(
@@ -453,15 +489,16 @@ llmap::request rebuild(const json::object& body) {
                     llmap::reasoning_part{std::string(p.at("text").as_string()), sig});
                 continue;
             }
-            if (!sig.empty())
-                parts.emplace_back(llmap::reasoning_part{{}, sig});
             if (auto const* t = p.if_contains("text")) {
+                if (!sig.empty())
+                    parts.emplace_back(llmap::reasoning_part{{}, sig});
                 parts.emplace_back(llmap::text_part{std::string(t->as_string())});
             } else if (auto const* fc = obj(pv, "functionCall")) {
                 parts.emplace_back(llmap::tool_call_part{
                     .id = "rig_" + std::to_string(call++),
                     .name = std::string(fc->at("name").as_string()),
-                    .arguments = fc->contains("args") ? fc->at("args") : json::object()});
+                    .arguments = fc->contains("args") ? fc->at("args") : json::object(),
+                    .signature = sig});
             } else if (auto const* fr = obj(pv, "functionResponse")) {
                 parts.emplace_back(llmap::tool_result_part{
                     .name = std::string(fr->at("name").as_string()), .result = fr->at("response")});

@@ -23,14 +23,15 @@
       calls of the response, so parallel calls never merge; a tool result is matched by name
       (`tool_result_part::name`, or the name of the call with its id earlier in the
       conversation).
-    - `thoughtSignature`: on a thought part it is `reasoning_part::signature`. The data model
-      has no signature on a text part or a tool call, so a signature there becomes a
-      signature-only `reasoning_part` (empty text) right before that part, and on the way
-      back such a part hands its signature to the part that follows it in the same message.
-      Gemini 3 rejects a function call sent back without its signature (which always arrives
-      on the call's own part, so it round-trips); a text part's is optional, and one that a
-      stream delivers on a later, empty part is not sent back. The AI SDK round-trips them
-      through provider metadata.
+    - `thoughtSignature`: on a thought part it is `reasoning_part::signature`, on a function
+      call `tool_call_part::signature` (`tool_call_start::signature` in a stream), and both
+      go back on the same part. Gemini 3 rejects a function call sent back without its
+      signature. The data model has no signature on a text part, so a signature there becomes
+      a signature-only `reasoning_part` (empty text) right before that part, and on the way
+      back such a part hands its signature to the part that follows it in the same message
+      (a call carrying its own signature keeps it). A text part's signature is optional, and
+      one that a stream delivers on a later, empty part is not sent back. The AI SDK
+      round-trips them through provider metadata.
     - Per-message `provider_options` are not read (Gemini has no per-turn settings); a tool's
       `provider_options["gemini"]` is merged into its function declaration (`behavior`).
     - Usage as the AI SDK counts it: input = `promptTokenCount` (cached tokens included),
@@ -131,10 +132,9 @@ public:
 
     /// Add a part to the content of `role`, merged with the last content if same role.
     void add(std::string_view role, boost::json::object part) {
-        if (!pending_signature_.empty()) {
+        if (!pending_signature_.empty() && !part.contains("thoughtSignature"))
             part["thoughtSignature"] = std::move(pending_signature_);
-            pending_signature_.clear();
-        }
+        pending_signature_.clear();
         if (contents_.empty() || contents_.back().as_object().at("role").as_string() != role)
             contents_.push_back({{"role", role}, {"parts", boost::json::array()}});
         contents_.back().as_object().at("parts").as_array().push_back(std::move(part));
@@ -176,7 +176,11 @@ inline void append_message(contents_builder& out, const std::vector<message>& ms
             boost::json::value args = c->arguments;
             if (!args.is_object()) // invalid JSON the model produced, kept as a string
                 args = boost::json::object{{"value", c->arguments}};
-            out.add(role, {{"functionCall", {{"name", c->name}, {"args", std::move(args)}}}});
+            boost::json::object part{
+                {"functionCall", {{"name", c->name}, {"args", std::move(args)}}}};
+            if (!c->signature.empty())
+                part["thoughtSignature"] = c->signature;
+            out.add(role, std::move(part));
         } else if (auto const* r = std::get_if<tool_result_part>(&p)) {
             std::string name = r->name.empty() ? call_name(msgs, i, r->tool_call_id) : r->name;
             out.add("user",
@@ -501,9 +505,8 @@ inline response parse_generate_response(boost::json::value body,
                 if (!text->get_string().empty())
                     r.content.emplace_back(text_part{std::string(text->get_string())});
             } else if (auto const* fc = detail::object_member(part, "functionCall", provider)) {
-                if (!sig.empty())
-                    r.content.emplace_back(reasoning_part{{}, std::string(sig)});
                 tool_call_part call;
+                call.signature = sig;
                 call.id = detail::string_member(*fc, "id", provider);
                 if (call.id.empty())
                     call.id = "call_" + std::to_string(r.tool_calls().size());
@@ -725,6 +728,8 @@ private:
         std::string_view const name = detail::string_member(fc, "name", provider_);
         auto const* partial = detail::array_member(fc, "partialArgs", provider_);
         if (open_) {
+            if (!sig.empty()) // a repeated start fills in a signature the first part lacked
+                emit(event(tool_call_start{.id = open_->id, .signature = std::string(sig)}, raw));
             if (partial)
                 apply_partial(*partial);
             if (!more)
@@ -736,13 +741,12 @@ private:
                 detail::throw_malformed(provider_, "function call arguments outside a call");
             return; // an empty terminal part with no call open
         }
-        emit_signature(sig, raw, emit);
         last_ = block::none;
         std::string id(detail::string_member(fc, "id", provider_));
         if (id.empty())
             id = "call_" + std::to_string(calls_);
         ++calls_;
-        emit(event(tool_call_start{id, std::string(name)}, raw));
+        emit(event(tool_call_start{id, std::string(name), std::string(sig)}, raw));
         if (more || partial) {
             open_ = open_call{std::move(id), boost::json::object()};
             if (auto const* args = detail::object_member(fc, "args", provider_))
