@@ -308,6 +308,25 @@ BOOST_AUTO_TEST_CASE(accumulator_keeps_tool_call_signatures) {
     BOOST_TEST(calls[2].signature.empty());
 }
 
+// A warning from inside the stream lands in response::warnings, in order, beside the
+// accumulator's own.
+BOOST_AUTO_TEST_CASE(accumulator_collects_stream_warnings) {
+    llmap::stream_accumulator acc;
+    acc.add(ev(llmap::warning::other("first")));
+    acc.add(ev(llmap::text_delta{"t", "a"}));
+    acc.add(ev(llmap::warning::unsupported_setting("top_k")));
+    acc.add(ev(llmap::text_delta{"t", "b"})); // a warning is not a part: the text goes on
+    acc.add(ev(llmap::tool_call_start{"c", "f"}));
+    acc.add(ev(llmap::tool_call_delta{"c", "{"}));
+    const llmap::response r = std::move(acc).finish();
+    BOOST_TEST(r.text() == "ab");
+    BOOST_TEST(r.content.size() == 2u);
+    BOOST_TEST_REQUIRE(r.warnings.size() == 3u);
+    BOOST_TEST((r.warnings[0] == llmap::warning::other("first")));
+    BOOST_TEST((r.warnings[1] == llmap::warning::unsupported_setting("top_k")));
+    BOOST_TEST(r.warnings[2].message.find("not valid JSON") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(accumulator_edge_cases) {
     llmap::stream_accumulator acc;
     // Reasoning text then its signature, then a redacted block with the same id.

@@ -110,10 +110,14 @@ struct response_metadata {
     bool operator==(const response_metadata&) const = default;
 };
 
-/** One event of a streamed response. */
+/** One event of a streamed response.
+
+    A @ref warning event is something the provider sent that the unified events cannot carry
+    (the same warning a non-streamed answer would give in `response::warnings`).
+*/
 struct stream_event {
     std::variant<text_delta, reasoning_delta, tool_call_start, tool_call_delta, tool_call_end,
-                 usage_event, finish_event, response_metadata, source_part>
+                 usage_event, finish_event, response_metadata, source_part, warning>
         data{};
     boost::json::value raw{}; ///< the provider's raw event it was parsed from, or null
 
@@ -130,6 +134,7 @@ struct stream_event {
       they are kept as a JSON string of the raw text and a @ref warning is added, so the
       caller can report the bad call back to the model.
     - A source (citation) is appended once: a repeat of an equal source is dropped.
+    - A warning is appended to `response::warnings`, in stream order.
     - Usage events add up; a finish event sets the finish reason; metadata sets id and model.
 
     `response::raw` stays null: the raw events went to the caller one by one.
@@ -255,6 +260,8 @@ private:
                 return;
         push(d);
     }
+
+    void on(const warning& d) { response_.warnings.push_back(d); }
 
     void push(content_part part) {
         response_.content.push_back(std::move(part));

@@ -134,7 +134,13 @@ BOOST_AUTO_TEST_CASE(every_recorded_answer_over_http) {
             auto m = reg.model<"anthropic:claude-sonnet-4-5">();
             static_assert(std::is_same_v<decltype(m), llmap::anthropic::messages_model>);
             auto const got = m.stream(req, [&](const llmap::stream_event&) { ++events; });
-            BOOST_TEST((without_warnings(got) == decode_sse(e.response_body)), e.name());
+            auto const expected = decode_sse(e.response_body);
+            BOOST_TEST((without_warnings(got) == without_warnings(expected)), e.name());
+            // The request's warning first, then the stream's (blocks left out).
+            BOOST_REQUIRE(got.warnings.size() == expected.warnings.size() + 1);
+            BOOST_TEST(got.warnings.front().setting == "max_output_tokens");
+            BOOST_TEST(
+                (std::vector(got.warnings.begin() + 1, got.warnings.end()) == expected.warnings));
             ++streams;
         } else {
             // erased path.

@@ -358,6 +358,8 @@ BOOST_AUTO_TEST_CASE(aisdk_streams) {
             for (unsigned mode : modes) {
                 auto const r = replay(body, mode, json_tool);
                 check(r, e, name + " mode " + std::to_string(mode));
+                // One warning per block left out, as in a whole answer.
+                BOOST_TEST(r.warnings.size() == e.skipped, name);
                 if (mode == 0)
                     first = r;
                 else
@@ -403,6 +405,7 @@ BOOST_AUTO_TEST_CASE(rig_answers_and_streams) {
             for (unsigned mode : modes) {
                 auto const r = replay(body, mode, false);
                 check(r, ex, e.name() + " mode " + std::to_string(mode));
+                BOOST_TEST(r.warnings.size() == ex.skipped, e.name());
                 if (mode == 0)
                     first = r;
                 else
@@ -428,6 +431,41 @@ BOOST_AUTO_TEST_CASE(rig_answers_and_streams) {
               << " server-tool blocks left out; " << repaired
               << " recording(s) missing the final blank line restored; " << out_of_scope
               << " exchanges skipped (Files API and Models API: not Messages)\n";
+}
+
+// A server-tool block is left out with the same warning whether the answer is streamed or
+// not, so the two responses agree.
+BOOST_AUTO_TEST_CASE(left_out_blocks_warn_alike_streamed_or_not) {
+    auto const answer = json::parse(R"({"id":"msg_1","type":"message","role":"assistant",
+        "model":"claude-sonnet-4-5","content":[
+        {"type":"server_tool_use","id":"srvtoolu_1","name":"code_execution","input":{"code":"1"}},
+        {"type":"text","text":"Done."}],
+        "stop_reason":"end_turn","usage":{"input_tokens":3,"output_tokens":2}})");
+    std::vector<std::string> const events = {
+        R"({"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant",
+            "model":"claude-sonnet-4-5","content":[],"stop_reason":null,
+            "usage":{"input_tokens":3,"output_tokens":0}}})",
+        R"({"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use",
+            "id":"srvtoolu_1","name":"code_execution","input":{}}})",
+        R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta",
+            "partial_json":"{\"code\":\"1\"}"}})",
+        R"({"type":"content_block_stop","index":0})",
+        R"({"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}})",
+        R"({"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Done."}})",
+        R"({"type":"content_block_stop","index":1})",
+        R"({"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":2}})",
+        R"({"type":"message_stop"})"};
+    std::vector<std::string> lines;
+    for (auto const& e : events)
+        lines.push_back(json::serialize(json::parse(e)));
+    auto const whole = wire::parse_messages_response(answer);
+    BOOST_TEST_REQUIRE(whole.warnings.size() == 1u);
+    BOOST_TEST(whole.warnings[0].message.find("'server_tool_use'") != std::string::npos);
+    for (unsigned mode : modes) {
+        auto const streamed = replay(anthropic_sse(lines), mode, false);
+        BOOST_TEST((streamed.warnings == whole.warnings), "mode " << mode);
+        BOOST_TEST(streamed.text() == whole.text());
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -595,7 +595,9 @@ inline response parse_messages_response(boost::json::value body,
     for each event it derives. Blocks are keyed by their `index`: text and thinking deltas
     carry the id `text-<index>` / `reasoning-<index>`, tool calls their own `toolu_` id, so
     parallel calls never merge. Usage (from `message_start`, updated by `message_delta`) and
-    the finish reason are reported at `message_stop`, which ends the stream.
+    the finish reason are reported at `message_stop`, which ends the stream. A block the
+    unified events have no place for (server tools, MCP, ...) gives a @ref warning event,
+    the warning `parse_messages_response` gives for it.
 
     A repeated `message_start` of the open message is ignored; one of another message while
     the first is open (two answers spliced together), an unknown block index, an `error`
@@ -785,6 +787,9 @@ private:
         } else if (type == "web_search_tool_result") {
             for_each_web_result(*cb, provider_,
                                 [&](source_part s) { emit(event(std::move(s), raw)); });
+        } else {
+            // As parse_messages_response does, so streamed and whole answers agree.
+            emit(event(skipped_block(type, provider_), raw));
         }
         blocks_.push_back(std::move(b));
     }
