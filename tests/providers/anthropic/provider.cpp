@@ -406,4 +406,40 @@ BOOST_AUTO_TEST_CASE(base_url_auth_and_thinking) {
     static_assert(llmap::provider<llmap::anthropic>);
 }
 
+// A bearer token (ANTHROPIC_AUTH_TOKEN) is kept out of error messages as a key is: a 401
+// that echoes it, whole or masked, does not leak it into the exception.
+BOOST_AUTO_TEST_CASE(bearer_token_redacted_from_errors) {
+    constexpr std::string_view token = "tok-ant-bearer-0123456789SECRET";
+    ts::test_server server([&](const ts::test_server::request&, ts::test_session& s) {
+        s.respond(401,
+                  std::string(R"({"type":"error","error":{"type":"authentication_error",)") +
+                      R"("message":"invalid bearer token: )" + std::string(token) +
+                      " (tok-an***SECRET)\"}}",
+                  {{"content-type", "application/json"}});
+    });
+    ::setenv("ANTHROPIC_AUTH_TOKEN", std::string(token).c_str(), 1);
+    ::setenv("ANTHROPIC_API_KEY", "", 1);
+    ::setenv("ANTHROPIC_BASE_URL", server.url("/").c_str(), 1);
+    providers from_env{llmap::from_env};
+    ::unsetenv("ANTHROPIC_AUTH_TOKEN");
+    ::unsetenv("ANTHROPIC_API_KEY");
+    ::unsetenv("ANTHROPIC_BASE_URL");
+    auto const no_leak = [&](const llmap::error& e) {
+        std::string_view const what = e.what();
+        BOOST_TEST(e.http_status() == 401);
+        BOOST_TEST(e.provider_error_type() == "authentication_error");
+        BOOST_TEST(what.find("[redacted]") != std::string_view::npos, what);
+        BOOST_TEST(what.find("0123456789") == std::string_view::npos, what);
+        BOOST_TEST(what.find("SECRET") == std::string_view::npos, what);
+        return true;
+    };
+    auto m = from_env.model<"anthropic">();
+    BOOST_CHECK_EXCEPTION(m.complete({.prompt = "x"}), llmap::error, no_leak);
+    BOOST_CHECK_EXCEPTION(m.stream({.prompt = "x"}, [](auto const&) {}), llmap::error, no_leak);
+    // The header was sent as configured.
+    auto const q = server.requests();
+    BOOST_REQUIRE(q.size() == 2u);
+    BOOST_TEST(header(q[0], "authorization") == "Bearer " + std::string(token));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
