@@ -488,8 +488,9 @@ bool malformed(const llmap::error& e) {
     return e.code() == llmap::errc::malformed_response;
 }
 
+template <class Decoder = wire::messages_stream_decoder>
 llmap::response decode(const std::vector<std::string>& datas) {
-    wire::messages_stream_decoder d;
+    Decoder d;
     llmap::stream_accumulator acc;
     for (auto const& data : datas)
         if (!d.done())
@@ -556,6 +557,78 @@ BOOST_AUTO_TEST_CASE(bad_streams_are_typed_errors) {
                    e.provider_error_type() == "overloaded_error" &&
                    std::string_view(e.what()).find("Overloaded") != std::string_view::npos;
         });
+}
+
+// A JSON schema with thinking on: the API rejects a forced tool_choice, so thinking is kept,
+// the json tool is offered with tool_choice auto, and a warning says so. An answer that
+// calls no tool keeps its text (streamed or not); one that calls the tool is as before.
+BOOST_AUTO_TEST_CASE(json_schema_with_thinking) {
+    json::object const schema{{"type", "object"}, {"properties", {{"a", {{"type", "string"}}}}}};
+    llmap::request req{.prompt = "x",
+                       .max_output_tokens = 10,
+                       .format = llmap::response_format::json_schema("r", schema)};
+    std::vector<llmap::warning> w;
+    auto const out = wire::messages_request_body(req, "m", {.thinking_budget = 1024}, false, w);
+    BOOST_TEST(out.json_tool);
+    BOOST_TEST(
+        (out.body.at("thinking") == json::parse(R"({"type":"enabled","budget_tokens":1024})")));
+    BOOST_TEST((out.body.at("tools").as_array()[0].at("name") == "json"));
+    BOOST_TEST((out.body.at("tool_choice") == json::parse(R"({"type":"auto"})")));
+    BOOST_TEST(has_warning(w, "format"));
+    // With other tools too: auto, one call at a time.
+    req.tools.push_back(llmap::tool{.name = "f"});
+    w.clear();
+    auto const with_tools =
+        wire::messages_request_body(req, "m", {.thinking_budget = 1024}, false, w);
+    BOOST_TEST((with_tools.body.at("tool_choice") ==
+                json::parse(R"({"type":"auto","disable_parallel_tool_use":true})")));
+    BOOST_TEST(has_warning(w, "format"));
+    // Without thinking the tool is still forced, with no warning.
+    req.tools.clear();
+    w.clear();
+    auto const forced = wire::messages_request_body(req, "m", {}, false, w);
+    BOOST_TEST((forced.body.at("tool_choice") == json::parse(R"({"type":"tool","name":"json"})")));
+    BOOST_TEST(!has_warning(w, "format"));
+
+    // The model answered in text: that text is the answer.
+    auto const text_only = wire::parse_messages_response(json::parse(R"({"id":"m","content":[
+            {"type":"thinking","thinking":"hm","signature":"s"},
+            {"type":"text","text":"{\"a\":\"b\"}"}],"stop_reason":"end_turn"})"),
+                                                         "anthropic", true);
+    BOOST_TEST(text_only.text() == R"({"a":"b"})");
+    BOOST_TEST(text_only.reasoning_text() == "hm");
+    BOOST_TEST((text_only.finish == llmap::finish_reason::stop));
+    std::string const thinking_start =
+        R"({"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}})";
+    std::string const thinking_delta =
+        R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hm"}})";
+    std::string const text_start =
+        R"({"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}})";
+    std::string const text_delta =
+        R"({"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"{\"a\":"}})";
+    std::string const text_delta2 =
+        R"({"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"\"b\"}"}})";
+    std::string const delta = R"({"type":"message_delta","delta":{"stop_reason":"end_turn"}})";
+    auto const streamed = decode<wire::json_tool_stream_decoder>(
+        {start, thinking_start, thinking_delta, R"({"type":"content_block_stop","index":0})",
+         text_start, text_delta, text_delta2, R"({"type":"content_block_stop","index":1})", delta,
+         R"({"type":"message_stop"})"});
+    BOOST_TEST(streamed.text() == R"({"a":"b"})");
+    BOOST_TEST(streamed.reasoning_text() == "hm");
+    BOOST_TEST((streamed.finish == llmap::finish_reason::stop));
+
+    // The model called the tool: its input is the answer and the preamble is left out.
+    auto const called = decode<wire::json_tool_stream_decoder>(
+        {start, text_start, text_delta, R"({"type":"content_block_stop","index":1})",
+         R"({"type":"content_block_start","index":2,"content_block":{"type":"tool_use",
+             "id":"t","name":"json","input":{}}})",
+         R"({"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta",
+             "partial_json":"{\"a\":\"c\"}"}})",
+         R"({"type":"content_block_stop","index":2})",
+         R"({"type":"message_delta","delta":{"stop_reason":"tool_use"}})",
+         R"({"type":"message_stop"})"});
+    BOOST_TEST(called.text() == R"({"a":"c"})");
+    BOOST_TEST((called.finish == llmap::finish_reason::stop));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -307,8 +307,12 @@ inline boost::json::object tool_choice_json(const tool_choice& c) {
     - A JSON schema answer is asked for as the AI SDK does: a tool named `json` whose input
       schema is the schema, which the model must call (forced when the request has no other
       tool, else `any` without parallel calls); `parse_messages_response` and the stream
-      decoder turn its input back into text. Plain JSON mode has no Anthropic form: dropped
-      with a warning. `seed` is not supported: dropped with a warning.
+      decoder turn its input back into text. With thinking on, the API rejects a
+      `tool_choice` that forces a tool, so thinking is kept and `tool_choice` is `auto`, with
+      a warning on `format`: the model is offered the tool but may answer in text, which is
+      then the answer (the AI SDK forces the tool and the API refuses the request; its users
+      send `auto`, vercel/ai#7220). Plain JSON mode has no Anthropic form: dropped with a
+      warning. `seed` is not supported: dropped with a warning.
     - `request::provider_options["anthropic"]` is merged in last and wins.
 
     @param req the unified request.
@@ -379,10 +383,18 @@ inline messages_body messages_request_body(const request& req, std::string_view 
              {"description", "Respond with a JSON object."},
              {"input_schema", req.format.schema.empty() ? boost::json::object{{"type", "object"}}
                                                         : req.format.schema}});
-        if (req.tools.empty())
+        if (budget) {
+            choice = boost::json::object{{"type", "auto"}};
+            if (!req.tools.empty())
+                (*choice)["disable_parallel_tool_use"] = true;
+            warnings.push_back(warning::unsupported_setting(
+                "format", "with thinking on, the API does not let the json tool be forced; "
+                          "tool_choice auto was sent, so the answer may be plain text"));
+        } else if (req.tools.empty()) {
             choice = boost::json::object{{"type", "tool"}, {"name", json_tool_name}};
-        else
+        } else {
             choice = boost::json::object{{"type", "any"}, {"disable_parallel_tool_use", true}};
+        }
         break;
     }
     }
@@ -524,7 +536,9 @@ inline warning skipped_block(std::string_view type, std::string_view provider) {
     @param provider the provider's name, for messages.
     @param json_tool whether the request asked for its answer through the JSON tool: its
     call is then the answer's text, and text blocks (a preamble such as "I'll call the
-    tool") are left out, as the AI SDK does, so that the text is the JSON answer.
+    tool") are left out, as the AI SDK does, so that the text is the JSON answer. An answer
+    that calls no tool at all (the tool could not be forced, with thinking on) keeps its
+    text: it is the answer.
     @throws llmap::error `malformed_response` if the body is not a Messages answer,
     `http_error` if it is an error body.
 */
@@ -543,6 +557,12 @@ inline response parse_messages_response(boost::json::value body,
     r.id = detail::string_member(o, "id", provider);
     r.model = detail::string_member(o, "model", provider);
     bool json_answer = false;
+    bool preamble = false; // with the JSON tool, text is a preamble to a tool call
+    if (json_tool)
+        for (auto const& b : *content)
+            if (b.is_object() &&
+                detail::string_member(b.get_object(), "type", provider) == "tool_use")
+                preamble = true;
     for (auto const& b : *content) {
         if (!b.is_object())
             detail::throw_malformed(provider, "a content block is not an object");
@@ -550,7 +570,7 @@ inline response parse_messages_response(boost::json::value body,
         std::string_view const type = detail::string_member(block, "type", provider);
         if (type == "text") {
             std::string_view const text = detail::string_member(block, "text", provider);
-            if (!json_tool) // with the JSON tool, text is a preamble to the answer
+            if (!preamble)
                 r.content.emplace_back(text_part{std::string(text)});
         } else if (type == "thinking") {
             r.content.emplace_back(
@@ -605,7 +625,9 @@ inline response parse_messages_response(boost::json::value body,
     before `message_stop` throws.
 
     @tparam JsonTool whether the request asked for its answer through the JSON tool, whose
-    arguments are then streamed as text.
+    arguments are then streamed as text. Text blocks are then held back as a preamble: if
+    the message ends without any tool call, they are the answer and are reported at
+    `message_stop`, as `parse_messages_response` keeps them.
 */
 template <bool JsonTool>
 class basic_messages_stream_decoder {
@@ -653,7 +675,7 @@ public:
     }
 
 private:
-    enum class kind { text, reasoning, tool, json_text, skipped };
+    enum class kind { text, reasoning, tool, json_text, preamble, skipped };
 
     struct block {
         std::int64_t index;
@@ -747,7 +769,10 @@ private:
         std::string_view const type = detail::string_member(*cb, "type", provider_);
         block b{index, kind::skipped, {}, {}, false, true};
         if (type == "text" && JsonTool) {
-            b.k = kind::skipped; // a preamble to the JSON answer (see parse_messages_response)
+            // A preamble to the JSON answer, unless no tool is called (see on_message_stop).
+            b.k = kind::preamble;
+            b.id = "text-" + std::to_string(index);
+            preamble_.push_back({b.id, std::string(detail::string_member(*cb, "text", provider_))});
         } else if (type == "text") {
             b.k = kind::text;
             b.id = "text-" + std::to_string(index);
@@ -769,6 +794,7 @@ private:
                     b.id, std::string(detail::string_member(*cb, "data", provider_)), {}, true},
                 raw));
         } else if (type == "tool_use") {
+            tool_called_ = true;
             std::string_view const name = detail::string_member(*cb, "name", provider_);
             if (auto const* input = detail::member(*cb, "input");
                 input && !(input->is_object() && input->get_object().empty()))
@@ -808,7 +834,11 @@ private:
         };
         if (b.k == kind::skipped)
             return;
-        if (type == "text_delta") {
+        if (type == "text_delta" && b.k == kind::preamble) {
+            for (auto& p : preamble_)
+                if (p.id == b.id)
+                    p.text += detail::string_member(*d, "text", provider_);
+        } else if (type == "text_delta") {
             expect(kind::text);
             emit(event(text_delta{b.id, std::string(detail::string_member(*d, "text", provider_))},
                        raw));
@@ -873,6 +903,11 @@ private:
                 detail::throw_malformed(provider_, "message_stop came while content block " +
                                                        std::to_string(b.index) + " was open");
         done_ = true;
+        if (!tool_called_)
+            for (auto& p : preamble_)
+                if (!p.text.empty())
+                    emit(event(text_delta{std::move(p.id), std::move(p.text)}, raw));
+        preamble_.clear();
         emit(event(usage_event{messages_usage(usage_, provider_)}, raw));
         emit(event(finish_event{messages_finish_reason(stop_reason_, json_answer_), stop_reason_},
                    raw));
@@ -884,7 +919,9 @@ private:
     boost::json::object usage_; // message_start's usage, updated by message_delta's
     std::string stop_reason_;
     bool started_ = false;
-    bool json_answer_ = false; // the JSON tool was called
+    bool json_answer_ = false;         // the JSON tool was called
+    bool tool_called_ = false;         // any tool_use block: the held-back text was a preamble
+    std::vector<text_delta> preamble_; // JsonTool: text blocks held back until message_stop
     bool done_ = false;
 };
 
