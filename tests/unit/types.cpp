@@ -279,12 +279,23 @@ BOOST_AUTO_TEST_CASE(accumulator_keeps_invalid_tool_arguments_as_string_with_war
     acc.add(ev(llmap::tool_call_start{"c2", "g"}));
     acc.add(ev(llmap::tool_call_delta{"c2", "  "}));
     acc.add(ev(llmap::tool_call_end{"c2"}));
+    // `null` (Cohere's arguments for a call without any), in pieces and spaced, means none.
+    acc.add(ev(llmap::tool_call_start{"c3", "h"}));
+    acc.add(ev(llmap::tool_call_delta{"c3", " nu"}));
+    acc.add(ev(llmap::tool_call_delta{"c3", "ll "}));
+    acc.add(ev(llmap::tool_call_end{"c3"}));
+    // Other JSON values stay as they are.
+    acc.add(ev(llmap::tool_call_start{"c4", "k"}));
+    acc.add(ev(llmap::tool_call_delta{"c4", "[null]"}));
+    acc.add(ev(llmap::tool_call_end{"c4"}));
 
     const llmap::response r = std::move(acc).finish();
     const auto calls = r.tool_calls();
-    BOOST_TEST_REQUIRE(calls.size() == 2u);
+    BOOST_TEST_REQUIRE(calls.size() == 4u);
     BOOST_TEST((calls[0].arguments == json::string(R"({"a": 1,)")));
     BOOST_TEST((calls[1].arguments == json::object())); // blank arguments mean none
+    BOOST_TEST((calls[2].arguments == json::object()));
+    BOOST_TEST((calls[3].arguments == json::array{nullptr}));
     BOOST_TEST_REQUIRE(r.warnings.size() == 1u);
     BOOST_TEST((r.warnings[0].type == llmap::warning::kind::other));
     BOOST_TEST(r.warnings[0].message.find("c1") != std::string::npos);

@@ -130,9 +130,9 @@ struct stream_event {
       extend one text (or reasoning) part; a new id starts a new part.
     - A tool call takes its place in `content` when it starts; its argument deltas are
       collected per call id, so interleaved parallel calls stay apart, and parsed at its
-      end. Empty arguments become `{}`. Arguments that are not valid JSON do not throw:
-      they are kept as a JSON string of the raw text and a @ref warning is added, so the
-      caller can report the bad call back to the model.
+      end. Empty arguments, and arguments whose JSON text is `null`, become `{}`. Arguments that are
+   not valid JSON do not throw: they are kept as a JSON string of the raw text and a @ref warning is
+   added, so the caller can report the bad call back to the model.
     - A source (citation) is appended once: a repeat of an equal source is dropped.
     - A warning is appended to `response::warnings`, in stream order.
     - Usage events add up; a finish event sets the finish reason; metadata sets id and model.
@@ -289,6 +289,10 @@ private:
         boost::json::error_code ec;
         boost::json::value v = boost::json::parse(c.arguments, ec);
         if (!ec) {
+            // `null` means no arguments (Cohere streams it for a call without any), as does
+            // an empty text: both become `{}`, what the non-streamed answers give.
+            if (v.is_null())
+                v = boost::json::object();
             part.arguments = std::move(v);
             return;
         }
