@@ -11,38 +11,28 @@
 //
 //   llmap --> tap (loopback) --> Prism proxy --errors --> upstream (loopback, canned answers)
 //
-// The tap passes every request and answer through unchanged and records both, so that the
-// whole list of Prism's violations can be judged. Every call must come back without a request
-// violation, except a batchEmbedContents request whose only violations are the documented
-// spec fault (`additionalProperties:false` rejects the per-request `model`, which the API
-// requires): counted and printed with the README's wording. Prism cannot model SSE, so of a
+// The tap (../support/prism.hpp) passes every request and answer through unchanged and records
+// both, so that the whole list of Prism's violations can be judged. Every call must come back
+// without a request violation, except a batchEmbedContents request whose only violations are the
+// documented spec fault (`additionalProperties:false` rejects the per-request `model`, which the
+// API requires): counted and printed with the README's wording. Prism cannot model SSE, so of a
 // streaming call only the request is validated.
 
 #define BOOST_TEST_MODULE conformance_gemini
-#include "../support/test_server.hpp"
+#include "../support/prism.hpp"
 
 #include <llmap/providers/gemini.hpp>
 #include <llmap/registry.hpp>
 
-#include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <signal.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-
-#include <algorithm>
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #ifndef LLMAP_SOURCE_DIR
@@ -51,12 +41,10 @@
 
 namespace json = boost::json;
 namespace ts = llmap::test;
-namespace bhttp = boost::beast::http;
-using tcp = boost::asio::ip::tcp;
 
 namespace {
 
-const std::string conformance_dir = LLMAP_SOURCE_DIR "/../shared/conformance";
+using namespace llmap::test::prism;
 constexpr std::string_view api_key = "AIza-conformance-0123456789";
 
 // The README's own words for the fault of the Gemini spec.
@@ -98,128 +86,6 @@ void upstream_handler(const ts::test_server::request& req, ts::test_session& s) 
     }
 }
 
-// ---- tap: passes everything to Prism and back, recording both ---------------------------
-
-struct tapped {
-    std::string target;
-    std::string request_body;
-    unsigned status = 0;
-    std::string response_body;
-};
-
-class tap {
-public:
-    explicit tap(unsigned short prism_port) : prism_port_(prism_port) {}
-
-    void operator()(const ts::test_server::request& req, ts::test_session& s) {
-        tapped t{std::string(req.target()), req.body(), 0, {}};
-        boost::asio::io_context ioc;
-        tcp::socket sock(ioc);
-        boost::system::error_code ec;
-        sock.connect({boost::asio::ip::address_v4::loopback(), prism_port_}, ec);
-        bhttp::response<bhttp::string_body> res;
-        if (!ec) {
-            auto forward = req;
-            forward.keep_alive(false);
-            bhttp::write(sock, forward, ec);
-        }
-        if (!ec) {
-            boost::beast::flat_buffer buf;
-            bhttp::response_parser<bhttp::string_body> p;
-            p.body_limit(64 * 1024 * 1024);
-            bhttp::read(sock, buf, p, ec);
-            res = p.release();
-        }
-        if (ec) {
-            t.status = 599;
-            t.response_body = "tap: cannot reach the proxy: " + ec.message();
-        } else {
-            t.status = res.result_int();
-            t.response_body = res.body();
-        }
-        {
-            std::lock_guard lock(mutex_);
-            log_.push_back(t);
-        }
-        if (ec) {
-            s.respond(502, t.response_body);
-        } else {
-            std::string const type(res[bhttp::field::content_type]);
-            s.respond(t.status, res.body(),
-                      {{"Content-Type", type.empty() ? "application/json" : type}});
-        }
-    }
-
-    std::vector<tapped> log() const {
-        std::lock_guard lock(mutex_);
-        return log_;
-    }
-
-private:
-    unsigned short prism_port_;
-    mutable std::mutex mutex_;
-    std::vector<tapped> log_;
-};
-
-// ---- the proxy ----------------------------------------------------------------------------
-
-unsigned short free_port() {
-    boost::asio::io_context ioc;
-    tcp::acceptor a(ioc, tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
-    auto const port = a.local_endpoint().port();
-    a.close();
-    return port;
-}
-
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-/// Prism, started through the shared script; stopped on destruction.
-class prism_proxy {
-public:
-    prism_proxy(const std::string& spec, const std::string& upstream, unsigned short port)
-        : log_path_("/tmp/llmap-prism-gemini-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(port) + ".log") {
-        std::string const cmd = "bash " + shell_quote(conformance_dir + "/prism-proxy") + " " +
-                                shell_quote(spec) + " " + shell_quote(upstream) + " " +
-                                std::to_string(port) + " " + shell_quote(log_path_);
-        FILE* f = ::popen(cmd.c_str(), "r");
-        if (!f)
-            throw std::runtime_error("cannot run " + cmd);
-        std::string out;
-        std::array<char, 256> buf{};
-        while (std::fgets(buf.data(), static_cast<int>(buf.size()), f))
-            out += buf.data();
-        int const rc = ::pclose(f);
-        if (rc != 0 || out.empty())
-            throw std::runtime_error("prism-proxy failed (exit " + std::to_string(rc) +
-                                     "): is Node 20 with npm installed? command: " + cmd);
-        pid_ = static_cast<pid_t>(std::stol(out));
-    }
-    prism_proxy(const prism_proxy&) = delete;
-    prism_proxy& operator=(const prism_proxy&) = delete;
-
-    ~prism_proxy() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGTERM);
-            // Not our child (the script's): poll until it is gone.
-            for (int i = 0; i != 100 && ::kill(pid_, 0) == 0; ++i)
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            if (::kill(pid_, 0) == 0)
-                ::kill(pid_, SIGKILL);
-        }
-        std::remove(log_path_.c_str());
-    }
-
-private:
-    std::string log_path_;
-    pid_t pid_ = -1;
-};
-
 // ---- one conformance run ------------------------------------------------------------------
 
 using providers = llmap::registry<llmap::gemini>;
@@ -247,23 +113,6 @@ struct fixture {
     }
 };
 
-std::string location_of(const json::value& v) {
-    std::string s;
-    for (auto const& part : v.at("location").as_array()) {
-        if (!s.empty())
-            s += '.';
-        s += part.is_string() ? std::string(part.as_string()) : json::serialize(part);
-    }
-    return s;
-}
-
-std::string list_violations(const json::array& validation) {
-    std::string out;
-    for (auto const& v : validation)
-        out += "\n    " + location_of(v) + ": " + std::string(v.at("message").as_string());
-    return out;
-}
-
 // True if every violation is the batch request's `model` flagged as an additional property.
 bool only_batch_model_fault(const json::object& sent, const json::array& validation) {
     auto const* requests = sent.if_contains("requests");
@@ -277,16 +126,6 @@ bool only_batch_model_fault(const json::object& sent, const json::array& validat
         std::size_t const i = std::stoul(std::string(loc[2].as_string()));
         if (i >= requests->as_array().size() ||
             !requests->as_array()[i].as_object().contains("model"))
-            return false;
-    }
-    return true;
-}
-
-// True if every violation is of the response (Prism's verdict on an SSE answer).
-bool only_response_violations(const json::array& validation) {
-    for (auto const& v : validation) {
-        auto const& loc = v.at("location").as_array();
-        if (loc.empty() || loc[0] != "response")
             return false;
     }
     return true;
