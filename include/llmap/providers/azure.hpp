@@ -10,6 +10,9 @@
 
 #include <llmap/providers/openai.hpp>
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -57,37 +60,22 @@ public:
             c.base_url += "?api-version=" + v;
     }
 
-    /// The model of deployment `deployment` (its name is percent-encoded into the path).
+    /// The model of deployment `deployment`: its name is percent-encoded into the path (all
+    /// but letters, digits, `-`, `.`, `_` and `~`), so an id can never change the URL's
+    /// structure.
     chat_model model(std::string_view deployment) const {
         std::vector<std::pair<std::string, std::string>> auth;
         if (!config_.api_key.empty())
             auth.emplace_back("api-key", config_.api_key);
         auto ep = std::make_shared<const detail::endpoint>(
-            std::string(name.view()), base_ + "/openai/deployments/" + encode(deployment),
+            std::string(name.view()),
+            base_ + "/openai/deployments/" +
+                boost::urls::encode(deployment, boost::urls::unreserved_chars),
             std::move(auth), config_.api_key, true, config_, client_, query_);
         return {std::move(ep), &dialect, std::string(deployment)};
     }
 
 private:
-    // Deployment names are letters, digits, '-', '_' and '.'; anything else is escaped so
-    // that an id can never change the URL's structure.
-    static std::string encode(std::string_view s) {
-        static constexpr char hex[] = "0123456789ABCDEF";
-        std::string out;
-        for (char c : s) {
-            auto const u = static_cast<unsigned char>(c);
-            if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-                c == '-' || c == '_' || c == '.' || c == '~') {
-                out += c;
-            } else {
-                out += '%';
-                out += hex[u >> 4];
-                out += hex[u & 15];
-            }
-        }
-        return out;
-    }
-
     provider_config config_;
     std::shared_ptr<const detail::lazy_client> client_;
     std::string base_;

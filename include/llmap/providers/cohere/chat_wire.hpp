@@ -269,12 +269,8 @@ inline boost::json::object chat_request_body(const request& req, std::string_vie
         body["p"] = *req.top_p;
     if (req.top_k)
         body["k"] = *req.top_k;
-    if (!req.stop_sequences.empty()) {
-        boost::json::array stop;
-        for (auto const& s : req.stop_sequences)
-            stop.push_back(boost::json::string(s));
-        body["stop_sequences"] = std::move(stop);
-    }
+    if (!req.stop_sequences.empty())
+        body["stop_sequences"] = llmap::detail::string_array(req.stop_sequences);
     if (req.seed)
         body["seed"] = *req.seed;
     detail::put_tools(body, req, warnings);

@@ -10,6 +10,7 @@
 
 #include <llmap/types.hpp>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
 #include <string>
@@ -34,6 +35,15 @@ inline void merge_provider_options(boost::json::object& body, const boost::json:
     }
     for (auto const& kv : raw->get_object())
         body[kv.key()] = kv.value();
+}
+
+/// The JSON array of `strings` (stop sequences, inputs).
+inline boost::json::array string_array(const std::vector<std::string>& strings) {
+    boost::json::array out;
+    out.reserve(strings.size());
+    for (auto const& s : strings)
+        out.emplace_back(s);
+    return out;
 }
 
 /** Put `temperature` and `top_p` into a body, or, for a model that rejects them (OpenAI's

@@ -280,12 +280,8 @@ inline boost::json::object chat_request_body(const request& req, std::string_vie
         options["top_k"] = *req.top_k;
     if (req.max_output_tokens)
         options["num_predict"] = *req.max_output_tokens;
-    if (!req.stop_sequences.empty()) {
-        boost::json::array stop;
-        for (auto const& s : req.stop_sequences)
-            stop.push_back(boost::json::string(s));
-        options["stop"] = std::move(stop);
-    }
+    if (!req.stop_sequences.empty())
+        options["stop"] = llmap::detail::string_array(req.stop_sequences);
     if (req.seed)
         options["seed"] = *req.seed;
     if (req.reasoning)
