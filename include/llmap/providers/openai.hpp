@@ -154,11 +154,11 @@ public:
             std::forward<CompletionToken>(token));
     }
 
-    /// Tools, structured output and image input; reasoning where the dialect takes it.
+    /// Tools, structured output and image input; reasoning where the dialect's models reason.
     capability_set capabilities() const noexcept {
         capability_set s =
             capability::tools | capability::structured_output | capability::image_input;
-        if (dialect_->reasoning_effort)
+        if (dialect_->reasoning)
             s |= capability::reasoning;
         return s;
     }

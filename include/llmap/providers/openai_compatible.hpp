@@ -116,8 +116,11 @@ struct perplexity {
     static constexpr std::string_view default_model = "sonar";
     static constexpr std::string_view base_url = "https://api.perplexity.ai";
     static constexpr bool key_required = true, embeddings = false;
-    static constexpr openai_api::chat_dialect dialect{
-        .name = "perplexity", .top_k = true, .seed_field = "", .reasoning_effort = false};
+    static constexpr openai_api::chat_dialect dialect{.name = "perplexity",
+                                                      .top_k = true,
+                                                      .seed_field = "",
+                                                      .reasoning_effort = false,
+                                                      .reasoning = false};
 };
 
 struct cerebras {

@@ -177,10 +177,8 @@ constexpr std::array<row, 21> matrix = {{
       own("rig/deepseek/raw_stream_capture_matrix/stream_raw_round_trips_terminal_type.json#0"),
       own("aisdk/deepseek/chat/deepseek-tool-call.json"),
       own("aisdk/deepseek/chat/deepseek-json.json"),
-      // Declared unsupported by the model (its dialect has no reasoning effort), although
-      // deepseek-reasoner answers with reasoning_content
-      // (aisdk/deepseek/chat/deepseek-reasoning.json).
-      no, shared(cc_image), no}},
+      // deepseek-reasoner answers with reasoning_content (it has no effort knob).
+      own("aisdk/deepseek/chat/deepseek-reasoning.json"), shared(cc_image), no}},
     {"groq",
      wire::chat_completions,
      {own("aisdk/groq/groq-text.json"), own("aisdk/groq/groq-text.chunks.txt"),

@@ -53,7 +53,10 @@ struct chat_dialect {
     /// The body field of `request::seed` (Mistral's is `random_seed`); empty if there is none.
     std::string_view seed_field = "seed";
     bool reasoning_effort = true; ///< accepts `reasoning_effort`
-    bool json_schema = true;      ///< accepts `response_format` of type `json_schema`
+    /// Its models may reason: reasoning content in answers (`reasoning_content`, `reasoning`),
+    /// with or without an effort knob. It is what `capabilities()` declares.
+    bool reasoning = true;
+    bool json_schema = true; ///< accepts `response_format` of type `json_schema`
     /// The `/embeddings` body field of `embedding_request::dimensions` (Mistral's is
     /// `output_dimension`).
     std::string_view dimensions_field = "dimensions";
@@ -209,12 +212,8 @@ inline boost::json::object chat_request_body(const request& req, std::string_vie
         else
             warnings.push_back(warning::unsupported_setting("top_k"));
     }
-    if (!req.stop_sequences.empty()) {
-        boost::json::array stop;
-        for (auto const& s : req.stop_sequences)
-            stop.push_back(boost::json::string(s));
-        body["stop"] = std::move(stop);
-    }
+    if (!req.stop_sequences.empty())
+        body["stop"] = llmap::detail::string_array(req.stop_sequences);
     if (req.seed) {
         if (!d.seed_field.empty())
             body[d.seed_field] = *req.seed;
