@@ -354,12 +354,8 @@ inline messages_body messages_request_body(const request& req, std::string_view 
         else
             body["top_k"] = *req.top_k;
     }
-    if (!req.stop_sequences.empty()) {
-        boost::json::array stop;
-        for (auto const& s : req.stop_sequences)
-            stop.push_back(boost::json::string(s));
-        body["stop_sequences"] = std::move(stop);
-    }
+    if (!req.stop_sequences.empty())
+        body["stop_sequences"] = llmap::detail::string_array(req.stop_sequences);
     if (req.seed)
         warnings.push_back(warning::unsupported_setting("seed"));
 

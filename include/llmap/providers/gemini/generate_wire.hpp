@@ -313,12 +313,8 @@ inline boost::json::object generate_request_body(const request& req, std::string
         gen["topP"] = *req.top_p;
     if (req.top_k)
         gen["topK"] = *req.top_k;
-    if (!req.stop_sequences.empty()) {
-        boost::json::array stop;
-        for (auto const& s : req.stop_sequences)
-            stop.push_back(boost::json::string(s));
-        gen["stopSequences"] = std::move(stop);
-    }
+    if (!req.stop_sequences.empty())
+        gen["stopSequences"] = llmap::detail::string_array(req.stop_sequences);
     if (req.seed) {
         if (*req.seed >= INT32_MIN && *req.seed <= INT32_MAX)
             gen["seed"] = *req.seed;
