@@ -246,6 +246,41 @@ BOOST_AUTO_TEST_CASE(provider_errors_are_typed_and_never_show_the_key) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(every_credential_sent_is_redacted) {
+    // A key and a second credential in a configured header (a gateway's bearer token, an
+    // api-key): a 401 that echoes both shows neither.
+    constexpr std::string_view token = "gw-token-9876543210ZYXWVU";
+    constexpr std::string_view other = "azure-style-key-13579TUVW";
+    std::string seen_auth; // written by the server before it answers
+    ts::test_server server([&](const ts::test_server::request& req, ts::test_session& s) {
+        seen_auth = std::string(req[boost::beast::http::field::authorization]);
+        std::string const body = R"({"error":{"message":"denied: )" + std::string(key) + " " +
+                                 std::string(token) + " " + std::string(other) +
+                                 " (gw-tok***ZYXWVU)\",\"type\":\"auth\"}}";
+        s.respond(401, body, {{"content-type", "application/json"}});
+    });
+    llmap::provider_config c;
+    c.api_key = key;
+    c.base_url = server.url("/v1");
+    c.transport.retry.max_retries = 0;
+    c.headers = {{"X-Gateway-Authorization", "unrelated"},
+                 {"Proxy-Authorization", "Bearer " + std::string(token)},
+                 {"api-key", std::string(other)}};
+    providers reg{{"openai-chat", c}};
+    try {
+        (void)reg.model<"openai-chat:gpt-4o">().complete({.prompt = "x"});
+        BOOST_FAIL("no exception");
+    } catch (const llmap::error& e) {
+        std::string const what = e.what();
+        BOOST_TEST(e.http_status() == 401);
+        BOOST_TEST(what.find("denied") != std::string::npos, what);
+        for (std::string_view secret : {key, token, other})
+            BOOST_TEST(what.find(secret) == std::string::npos, what);
+        BOOST_TEST(what.find("ZYXWVU") == std::string::npos, what);
+    }
+    BOOST_TEST(seen_auth == "Bearer " + std::string(key)); // the key itself was sent
+}
+
 BOOST_AUTO_TEST_CASE(missing_key_fails_before_sending) {
     ts::test_server server(
         [](const ts::test_server::request&, ts::test_session& s) { s.respond(200, "{}"); });

@@ -185,37 +185,17 @@ inline bool has_header(const provider_config& c, std::string_view name) {
     return false;
 }
 
-/// The credentials of an `Authorization` header: its value without the scheme ("Bearer ").
-inline std::string bearer_token(const provider_config& c) {
-    for (auto const& [n, v] : c.headers) {
-        if (!same_name(n, "authorization"))
-            continue;
-        std::string_view token = v;
-        if (token.size() > 7 && same_name(token.substr(0, 7), "bearer "))
-            token.remove_prefix(7);
-        while (!token.empty() && token.front() == ' ')
-            token.remove_prefix(1);
-        return std::string(token);
-    }
-    return {};
-}
-
 inline std::shared_ptr<const llmap::detail::endpoint> messages_endpoint(std::string_view name,
                                                                         const provider_config& c) {
     std::vector<std::pair<std::string, std::string>> auth{
         {"anthropic-version", std::string(api_version)}};
     if (!c.api_key.empty())
         auth.emplace_back("x-api-key", c.api_key);
-    // A bearer token configured as a header (ANTHROPIC_AUTH_TOKEN) stands in for the key,
-    // and is then the secret kept out of error messages. The endpoint redacts one secret:
-    // with both a key and a token, the key.
+    // A bearer token configured as a header (ANTHROPIC_AUTH_TOKEN) stands in for the key;
+    // the endpoint keeps both out of error messages, as every credential it sends.
     bool const bearer = has_header(c, "authorization");
-    std::string secret = c.api_key;
-    if (secret.empty() && bearer)
-        secret = bearer_token(c);
     return std::make_shared<const llmap::detail::endpoint>(
-        std::string(name), versioned_base(c.base_url), std::move(auth), std::move(secret), !bearer,
-        c);
+        std::string(name), versioned_base(c.base_url), std::move(auth), c.api_key, !bearer, c);
 }
 
 } // namespace detail

@@ -17,6 +17,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -45,14 +46,16 @@ private:
     mutable std::unique_ptr<http::client> client_;
 };
 
-/** What checking a provider's answer needs: its name (for messages) and its API key (to
-    redact it). A copy travels with an asynchronous operation, so that the operation does not
+/** What checking a provider's answer needs: its name (for messages) and its secrets (to
+    redact them). A copy travels with an asynchronous operation, so that the operation does not
     keep the endpoint (and its HTTP client) alive: the client must never be destroyed on its
     own thread.
 */
 struct answer_context {
     std::string provider;
-    std::string key;
+    /// The API key and every other credential the endpoint sends (bearer tokens, key
+    /// headers): none may appear in an error message.
+    std::vector<std::string> secrets;
 
     /** The error for a non-2xx answer: `errc::http_error` with the status, the provider's
         error type and message, and its request id. The API key is redacted from the
@@ -93,9 +96,16 @@ struct answer_context {
         return e;
     }
 
-    /// `text` with every trace of the API key replaced: the key itself, and any word that
+    /// `text` with every trace of each secret replaced: the secret itself, and any word that
     /// shares its first or last 6 characters (masked echoes such as "sk-ab***wxyz").
     std::string redact(std::string text) const {
+        for (auto const& secret : secrets)
+            text = redact_one(std::move(text), secret);
+        return text;
+    }
+
+private:
+    static std::string redact_one(std::string text, const std::string& key) {
         if (key.size() < 6)
             return text;
         for (std::size_t at; (at = text.find(key)) != std::string::npos;)
@@ -118,7 +128,6 @@ struct answer_context {
         return out;
     }
 
-private:
     static bool is_word_break(char c) noexcept {
         return c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'' || c == ',' ||
                c == '.' || c == ':' || c == ';' || c == '(' || c == ')';
@@ -149,12 +158,27 @@ public:
              bool key_required, const provider_config& config,
              std::shared_ptr<const lazy_client> client = nullptr, std::string query = {})
         : provider_(std::move(provider)), base_url_(std::move(base_url)), headers_(std::move(auth)),
-          key_(std::move(key)), answers_{provider_, key_}, query_(std::move(query)),
+          key_(std::move(key)), answers_{provider_, {}}, query_(std::move(query)),
           key_required_(key_required), transport_(config.transport),
           client_(client ? std::move(client) : std::make_shared<const lazy_client>(transport_)) {
         while (!base_url_.empty() && base_url_.back() == '/')
             base_url_.pop_back();
         headers_.insert(headers_.end(), config.headers.begin(), config.headers.end());
+        // Every credential sent is a secret: the key, and the values of credential headers
+        // (given as auth or as configured headers), without their scheme.
+        answers_.secrets.push_back(key_);
+        for (auto const& [name, value] : headers_) {
+            if (!is_credential_header(name))
+                continue;
+            std::string_view v = value;
+            if (auto const sp = v.find(' ');
+                sp != std::string_view::npos &&
+                (iequals(v.substr(0, sp), "bearer") || iequals(v.substr(0, sp), "basic")))
+                v.remove_prefix(sp + 1);
+            if (std::find(answers_.secrets.begin(), answers_.secrets.end(), v) ==
+                answers_.secrets.end())
+                answers_.secrets.emplace_back(v);
+        }
     }
 
     const std::string& provider() const noexcept { return provider_; }
@@ -197,6 +221,21 @@ public:
     error http_failure(const http::http_response& r) const { return answers_.http_failure(r); }
 
 private:
+    static bool iequals(std::string_view a, std::string_view b) noexcept {
+        auto const lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+        return a.size() == b.size() &&
+               std::equal(a.begin(), a.end(), b.begin(),
+                          [&](char x, char y) { return lower(x) == lower(y); });
+    }
+
+    static bool is_credential_header(std::string_view name) noexcept {
+        for (std::string_view h :
+             {"authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key"})
+            if (iequals(name, h))
+                return true;
+        return false;
+    }
+
     std::string provider_;
     std::string base_url_;
     std::vector<std::pair<std::string, std::string>> headers_;
