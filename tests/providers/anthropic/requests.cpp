@@ -559,6 +559,29 @@ BOOST_AUTO_TEST_CASE(bad_streams_are_typed_errors) {
         });
 }
 
+// With thinking on, the API rejects a forced tool: a required or named choice becomes auto,
+// with a warning; without thinking, and for auto or none, the choice goes as given.
+BOOST_AUTO_TEST_CASE(forced_tool_choice_with_thinking) {
+    llmap::request req{.prompt = "x", .max_output_tokens = 10, .tools = {llmap::tool{.name = "f"}}};
+    for (auto const& choice : {llmap::tool_choice::required(), llmap::tool_choice::specific("f")}) {
+        req.tool_choice = choice;
+        std::vector<llmap::warning> w;
+        auto const thinking =
+            wire::messages_request_body(req, "m", {.thinking_budget = 1024}, false, w);
+        BOOST_TEST((thinking.body.at("tool_choice") == json::parse(R"({"type":"auto"})")));
+        BOOST_TEST(has_warning(w, "tool_choice"));
+        w.clear();
+        auto const plain = wire::messages_request_body(req, "m", {}, false, w);
+        BOOST_TEST((plain.body.at("tool_choice") != json::parse(R"({"type":"auto"})")));
+        BOOST_TEST(!has_warning(w, "tool_choice"));
+    }
+    req.tool_choice = llmap::tool_choice::none();
+    std::vector<llmap::warning> w;
+    auto const none = wire::messages_request_body(req, "m", {.thinking_budget = 1024}, false, w);
+    BOOST_TEST((none.body.at("tool_choice") == json::parse(R"({"type":"none"})")));
+    BOOST_TEST(!has_warning(w, "tool_choice"));
+}
+
 // A JSON schema with thinking on: the API rejects a forced tool_choice, so thinking is kept,
 // the json tool is offered with tool_choice auto, and a warning says so. An answer that
 // calls no tool keeps its text (streamed or not); one that calls the tool is as before.

@@ -312,7 +312,8 @@ inline boost::json::object tool_choice_json(const tool_choice& c) {
       a warning on `format`: the model is offered the tool but may answer in text, which is
       then the answer (the AI SDK forces the tool and the API refuses the request; its users
       send `auto`, vercel/ai#7220). Plain JSON mode has no Anthropic form: dropped with a
-      warning. `seed` is not supported: dropped with a warning.
+      warning. For the same reason a required or named `tool_choice` becomes `auto` (with a
+      warning) when thinking is on. `seed` is not supported: dropped with a warning.
     - `request::provider_options["anthropic"]` is merged in last and wins.
 
     @param req the unified request.
@@ -365,6 +366,13 @@ inline messages_body messages_request_body(const request& req, std::string_view 
     std::optional<boost::json::object> choice;
     if (req.tool_choice && !req.tools.empty())
         choice = tool_choice_json(*req.tool_choice);
+    if (budget && choice && (choice->at("type") == "any" || choice->at("type") == "tool")) {
+        // The API refuses a forced tool with thinking on: the tools are offered instead.
+        choice = boost::json::object{{"type", "auto"}};
+        warnings.push_back(warning::unsupported_setting(
+            "tool_choice", "with thinking on, the API does not let a tool be forced; "
+                           "tool_choice auto was sent"));
+    }
     switch (req.format.type) {
     case response_format::kind::text:
         break;
