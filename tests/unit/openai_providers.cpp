@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <random>
 
 namespace fx = test::fixtures;
@@ -363,19 +364,36 @@ BOOST_AUTO_TEST_CASE(ai_sdk_fixtures_over_http) {
         // xAI's Responses API is OpenAI's wire: served through the openai provider.
         {base / "xai" / "responses", "openai", true},
     };
+    // What the server answers next. The handler copies it first: the client may have its
+    // answer (and the test set the next one) before the handler's last write returns.
     struct served {
+        std::mutex m;
         std::string body;
         bool sse = false;
-        std::mt19937 rng{7};
+        unsigned seed = 7;
     } now;
+    auto const serve_next = [&](std::string body, bool sse) {
+        std::lock_guard lock(now.m);
+        now.body = std::move(body);
+        now.sse = sse;
+    };
     ts::test_server server([&](const ts::test_server::request&, ts::test_session& s) {
+        std::string answer;
+        bool sse = false;
+        std::mt19937 rng;
+        {
+            std::lock_guard lock(now.m);
+            answer = now.body;
+            sse = now.sse;
+            rng.seed(++now.seed);
+        }
         std::string head = "HTTP/1.1 200 OK\r\nContent-Type: ";
-        head += now.sse ? "text/event-stream" : "application/json";
-        head += "\r\nContent-Length: " + std::to_string(now.body.size()) + "\r\n\r\n";
+        head += sse ? "text/event-stream" : "application/json";
+        head += "\r\nContent-Length: " + std::to_string(answer.size()) + "\r\n\r\n";
         s.write_raw(head);
-        std::string_view body = now.body;
+        std::string_view body = answer;
         while (!body.empty()) {
-            std::size_t const n = std::min<std::size_t>(body.size(), 1 + now.rng() % 200);
+            std::size_t const n = std::min<std::size_t>(body.size(), 1 + rng() % 200);
             s.write_raw(body.substr(0, n));
             body.remove_prefix(n);
         }
@@ -423,8 +441,7 @@ BOOST_AUTO_TEST_CASE(ai_sdk_fixtures_over_http) {
                 for (auto& b : bodies) {
                     if (!src.responses)
                         b += "data: [DONE]\n\n";
-                    now.body = b;
-                    now.sse = true;
+                    serve_next(b, true);
                     auto const expected =
                         src.responses
                             ? decode_sse<llmap::openai_api::wire::responses_stream_decoder>(b)
@@ -441,8 +458,7 @@ BOOST_AUTO_TEST_CASE(ai_sdk_fixtures_over_http) {
                     ++skipped["not an answer of this API (an error body, a transcription)"];
                     continue;
                 }
-                now.body = fx::read_file(f);
-                now.sse = false;
+                serve_next(fx::read_file(f), false);
                 auto const got = m.complete(req);
                 auto const expected =
                     src.responses

@@ -415,7 +415,7 @@ BOOST_AUTO_TEST_CASE(rig_cassettes) {
         auto const rec = json::parse(e.request_body).as_object();
         if (e.status != 200) {
             // The error answer as the endpoint maps it: http_error, status, Cohere's message.
-            llmap::detail::answer_context const answers{"cohere", ""};
+            llmap::detail::answer_context const answers{"cohere", {}};
             llmap::http::http_response res{e.status, e.response_headers, e.response_body};
             auto const message =
                 std::string(json::parse(e.response_body).at("message").as_string());
