@@ -642,6 +642,48 @@ BOOST_AUTO_TEST_CASE(async_streams_and_embeddings) {
                           unsupported);
 }
 
+BOOST_AUTO_TEST_CASE(streams_that_collect_nothing) {
+    // request::collect_stream = false: every event still reaches the handler, and the
+    // response keeps only the bounded fields (the same ones a collecting call gives).
+    replay r;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/chat/completions" && e.status == 200 && requested_stream(e) &&
+            r.exchanges.size() < 2)
+            r.exchanges.push_back(std::move(e));
+    BOOST_REQUIRE(r.exchanges.size() == 2u);
+    ts::test_server server(std::ref(r));
+    auto reg = registry_for<providers>(server, "/v1");
+    llmap::request const req{.prompt = "flat", .collect_stream = false};
+    auto const check = [&](std::size_t i, const llmap::response& got,
+                           const std::vector<llmap::stream_event>& events) {
+        auto const all =
+            decode_sse<llmap::openai_api::wire::chat_stream_decoder>(r.exchanges[i].response_body);
+        BOOST_TEST(!all.content.empty());
+        BOOST_TEST(got.content.empty());
+        BOOST_TEST((got.finish == all.finish));
+        BOOST_TEST((got.usage == all.usage));
+        BOOST_TEST(got.id == all.id);
+        BOOST_TEST(got.model == all.model);
+        llmap::stream_accumulator acc;
+        for (auto const& e : events)
+            acc.add(e);
+        BOOST_TEST((std::move(acc).finish() == all)); // the handler saw everything
+    };
+    auto m = reg.model<"openai-chat:gpt-4o">();
+    std::vector<llmap::stream_event> events;
+    auto const got = m.stream(req, [&](const llmap::stream_event& e) { events.push_back(e); });
+    check(0, got, events);
+    auto async_events = std::make_shared<std::vector<llmap::stream_event>>();
+    llmap::any_model erased = reg.make("openai-chat:gpt-4o");
+    auto const async_got =
+        erased
+            .async_stream(
+                req, [async_events](const llmap::stream_event& e) { async_events->push_back(e); },
+                boost::asio::use_future)
+            .get();
+    check(1, async_got, *async_events);
+}
+
 BOOST_AUTO_TEST_CASE(async_errors_arrive_through_the_token) {
     ts::test_server server([](const ts::test_server::request&, ts::test_session& s) {
         s.respond(429, R"({"error":{"message":"slow down","type":"rate_limit_error"}})",

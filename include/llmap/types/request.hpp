@@ -147,6 +147,15 @@ struct request {
     /// Retry policy for this call; unset means the provider's (`provider_config::transport`).
     std::optional<http::retry_policy> retry{};
 
+    /** For `stream` calls: also fold the events into the returned response's `content`.
+
+        With `false`, the text, reasoning, tool calls and sources go to the event handler
+        only, and the returned response keeps just what stays small (finish reason, usage,
+        id, model and warnings): memory then stays flat however long the stream is. Ignored
+        by non-streamed calls.
+    */
+    bool collect_stream = true;
+
     /** Return the normalised conversation every provider maps from.
 
         That is `system` as a system message if non-empty, then `messages`, then `prompt` as

@@ -81,9 +81,11 @@ private:
 template <class Decoder, class Handler>
 class stream_run {
 public:
+    /// With `collect` false, content events go to `on_event` only (`request::collect_stream`).
     stream_run(std::string_view provider, stream_framing f, std::size_t max_message,
-               Handler on_event)
-        : decoder_(provider), framer_(f, max_message), on_event_(std::move(on_event)) {}
+               Handler on_event, bool collect = true)
+        : decoder_(provider), framer_(f, max_message), on_event_(std::move(on_event)),
+          collect_(collect) {}
 
     void feed(std::string_view bytes) {
         auto emit = emitter();
@@ -114,14 +116,24 @@ private:
     auto emitter() {
         return [this](stream_event&& e) {
             on_event_(e);
-            acc_.add(e);
+            if (collect_ || !is_content(e))
+                acc_.add(e);
         };
+    }
+
+    // The events whose sum grows with the answer: what `collect == false` does not keep.
+    static bool is_content(const stream_event& e) noexcept {
+        return !std::holds_alternative<usage_event>(e.data) &&
+               !std::holds_alternative<finish_event>(e.data) &&
+               !std::holds_alternative<response_metadata>(e.data) &&
+               !std::holds_alternative<warning>(e.data);
     }
 
     Decoder decoder_;
     stream_framer framer_;
     stream_accumulator acc_;
     Handler on_event_;
+    bool collect_;
 };
 
 using llmap::async_stream_handler;
@@ -274,7 +286,8 @@ protected:
                          stream_framing framing = stream_framing::sse) const {
         http::client& client = ep().client();
         stream_run<Decoder, stream_handler> run(ep().provider(), framing,
-                                                client.options().limit.max_event, on_event);
+                                                client.options().limit.max_event, on_event,
+                                                req.collect_stream);
         http::http_response r = client.stream(make_request(path, body, req),
                                               [&](std::string_view bytes) { run.feed(bytes); });
         return run.finish(ep().answers(), r, std::move(warnings));
@@ -292,8 +305,9 @@ protected:
         http::client& client = ep().client();
         using op = post_stream_op<Decoder>;
         auto st = std::make_shared<typename op::state>(typename op::state{
-            stream_run<Decoder, async_stream_handler>(
-                ep().provider(), framing, client.options().limit.max_event, std::move(on_event)),
+            stream_run<Decoder, async_stream_handler>(ep().provider(), framing,
+                                                      client.options().limit.max_event,
+                                                      std::move(on_event), req.collect_stream),
             nullptr});
         return boost::asio::async_compose<CompletionToken, void(std::exception_ptr, response)>(
             op{&client, ep().answers(), make_request(path, body, req), std::move(warnings),
