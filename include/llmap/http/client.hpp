@@ -25,6 +25,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
@@ -764,6 +765,77 @@ void start(std::shared_ptr<client_impl> impl, http_request req, body_callback on
         });
 }
 
+/** Where a thread's blocking calls run: an `io_context` driven by the calling thread itself,
+    with a connection pool of its own, one per client and thread. A blocking call then does its
+    I/O on the caller's thread: no hand-off to another thread and back, which on a fast network
+    costs more CPU than the exchange itself.
+*/
+struct local_context {
+    explicit local_context(const client_options& o)
+        : impl(std::make_shared<client_impl>(io.get_executor(), o)) {}
+    ~local_context() { impl->pool.clear(); }
+    local_context(const local_context&) = delete;
+    local_context& operator=(const local_context&) = delete;
+
+    net::io_context io{1}; // run by one thread at a time
+    std::shared_ptr<client_impl> impl;
+};
+
+/// A client's local contexts, one per thread that made a blocking call.
+class local_contexts {
+public:
+    explicit local_contexts(client_options o) : opts_(std::move(o)) {}
+
+    /// This thread's context for `self` (made on first use).
+    static local_context& of(const std::shared_ptr<local_contexts>& self) {
+        thread_list& mine = thread_list::get();
+        for (auto& [owner, ctx] : mine.entries)
+            if (owner.lock() == self)
+                return *ctx;
+        std::erase_if(mine.entries, [](const auto& e) { return e.first.expired(); });
+        auto ctx = std::make_unique<local_context>(self->opts_);
+        local_context& out = *ctx;
+        {
+            std::lock_guard lock(self->mutex_);
+            self->contexts_.push_back(std::move(ctx));
+        }
+        mine.entries.emplace_back(self, &out);
+        return out;
+    }
+
+private:
+    // The contexts this thread has, by client; a thread that ends gives its own back.
+    struct thread_list {
+        std::vector<std::pair<std::weak_ptr<local_contexts>, local_context*>> entries;
+
+        static thread_list& get() {
+            thread_local thread_list list;
+            return list;
+        }
+
+        thread_list() = default;
+        thread_list(const thread_list&) = delete;
+        thread_list& operator=(const thread_list&) = delete;
+        ~thread_list() {
+            for (auto& [owner, ctx] : entries)
+                if (auto o = owner.lock()) {
+                    std::lock_guard lock(o->mutex_);
+                    std::erase_if(o->contexts_, [c = ctx](const auto& p) { return p.get() == c; });
+                }
+        }
+    };
+
+    client_options opts_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<local_context>> contexts_;
+};
+
+/// How deep this thread is in blocking calls (a stream callback may make another one).
+inline int& blocking_depth() {
+    thread_local int depth = 0;
+    return depth;
+}
+
 } // namespace detail
 
 /** An HTTP/1.1 client with TLS, a keep-alive connection pool, timeouts, retries and proxies.
@@ -796,7 +868,8 @@ public:
         if the proxy URL is invalid.
     */
     explicit client(boost::asio::any_io_executor ex, client_options opts = {})
-        : impl_(std::make_shared<detail::client_impl>(std::move(ex), std::move(opts))) {}
+        : impl_(std::make_shared<detail::client_impl>(std::move(ex), opts)),
+          locals_(std::make_shared<detail::local_contexts>(std::move(opts))) {}
 
     /** A client that runs its operations on a thread of its own, for callers that use only
         the blocking API (or do not run an Asio context themselves).
@@ -805,7 +878,8 @@ public:
     */
     explicit client(client_options opts = {})
         : owned_(std::make_unique<boost::asio::thread_pool>(1)),
-          impl_(std::make_shared<detail::client_impl>(owned_->get_executor(), std::move(opts))) {}
+          impl_(std::make_shared<detail::client_impl>(owned_->get_executor(), opts)),
+          locals_(std::make_shared<detail::local_contexts>(std::move(opts))) {}
 
     client(client&&) noexcept = default;
     client& operator=(client&&) = delete;
@@ -876,20 +950,7 @@ public:
         @throws llmap::error with the `llmap::errc` of `async_send` and a message naming the
         method, host and path (never the query or a header).
     */
-    http_response send(http_request req) {
-        std::promise<std::pair<boost::system::error_code, http_response>> done;
-        auto result = done.get_future();
-        http_request copy_for_message;
-        copy_for_message.method = req.method;
-        copy_for_message.url = req.url;
-        async_send(std::move(req), [&done](boost::system::error_code ec, http_response r) {
-            done.set_value({ec, std::move(r)});
-        });
-        auto [ec, r] = result.get();
-        if (ec)
-            throw llmap::error(ec, describe_failure(ec, copy_for_message));
-        return std::move(r);
-    }
+    http_response send(http_request req) { return wait(std::move(req), {}); }
 
     /** Stream a request and wait for its end; `on_body` runs on another thread.
 
@@ -898,35 +959,68 @@ public:
         @throws llmap::error as `send`.
     */
     http_response stream(http_request req, std::function<void(std::string_view)> on_body) {
-        std::promise<std::pair<boost::system::error_code, http_response>> done;
-        auto result = done.get_future();
-        http_request copy_for_message;
-        copy_for_message.method = req.method;
-        copy_for_message.url = req.url;
         std::exception_ptr thrown;
-        auto guarded = [&thrown, &on_body](std::string_view bytes) {
-            try {
-                on_body(bytes);
-            } catch (...) {
-                thrown = std::current_exception();
-                throw boost::system::system_error(errc::cancelled);
-            }
-        };
-        async_stream(std::move(req), guarded,
-                     [&done](boost::system::error_code ec, http_response r) {
-                         done.set_value({ec, std::move(r)});
-                     });
-        auto [ec, r] = result.get();
-        if (thrown)
-            std::rethrow_exception(thrown);
-        if (ec)
-            throw llmap::error(ec, describe_failure(ec, copy_for_message));
-        return std::move(r);
+        http_response r = wait(
+            std::move(req),
+            [&thrown, &on_body](std::string_view bytes) {
+                try {
+                    on_body(bytes);
+                } catch (...) {
+                    thrown = std::current_exception();
+                    throw boost::system::system_error(errc::cancelled);
+                }
+            },
+            &thrown);
+        return r;
     }
 
 private:
+    /** Run one operation to its end and return its response: on this thread's own context
+        (see `detail::local_context`), or, for a blocking call made from inside another one's
+        callback, on the client's executor while this thread waits.
+    */
+    http_response wait(http_request req, detail::body_callback on_body,
+                       const std::exception_ptr* thrown = nullptr) {
+        http_request described;
+        described.method = req.method;
+        described.url = req.url;
+        std::optional<std::pair<boost::system::error_code, http_response>> out;
+        int& depth = detail::blocking_depth();
+        if (depth == 0) {
+            detail::local_context& here = detail::local_contexts::of(locals_);
+            ++depth;
+            struct leave {
+                int& d;
+                ~leave() { --d; }
+            } const guard{depth};
+            detail::start(here.impl, std::move(req), std::move(on_body),
+                          [&out](boost::system::error_code ec, http_response r) {
+                              out.emplace(ec, std::move(r));
+                          });
+            here.io.restart();
+            here.io.run();
+        } else {
+            std::promise<std::pair<boost::system::error_code, http_response>> done;
+            auto result = done.get_future();
+            detail::start(impl_, std::move(req), std::move(on_body),
+                          [&done](boost::system::error_code ec, http_response r) {
+                              done.set_value({ec, std::move(r)});
+                          });
+            out.emplace(result.get());
+        }
+        if (thrown && *thrown)
+            std::rethrow_exception(*thrown);
+        if (!out)
+            throw llmap::error(errc::cancelled, describe_failure(errc::cancelled, described));
+        auto& [ec, r] = *out;
+        if (ec)
+            throw llmap::error(ec, describe_failure(ec, described));
+        return std::move(r);
+    }
+
     std::unique_ptr<boost::asio::thread_pool> owned_; // destroyed last: sockets use it
     std::shared_ptr<detail::client_impl> impl_;
+    std::shared_ptr<detail::local_contexts> locals_;
 };
 
 } // namespace llmap::http
