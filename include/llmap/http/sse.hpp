@@ -216,12 +216,12 @@ private:
     // `line` is the length of the line being read; the data and event type gathered for the
     // event so far are the rest of what must be held. (`id` is bounded by one line.)
     void check_size(std::size_t line) {
-        if (line + data_.size() + event_type_.size() > max_event_size_) {
+        if (line + event_.data.size() + event_.event.size() > max_event_size_) {
             failed_ = true;
             // Give back the memory of the event that will never be completed.
             line_ = std::string();
-            data_ = std::string();
-            event_type_ = std::string();
+            event_.data = std::string();
+            event_.event = std::string();
             throw_too_large();
         }
     }
@@ -236,6 +236,11 @@ private:
         if (line.front() == ':')
             return; // a comment (providers send them as keep-alives)
         in_event_ = true;
+        if (line.starts_with("data:")) {
+            // The field nearly every line is: no search for the colon, no name compare.
+            append_data(line.substr(5));
+            return;
+        }
         std::size_t const colon = line.find(':');
         std::string_view const name = line.substr(0, colon);
         std::string_view value;
@@ -245,16 +250,23 @@ private:
                 value.remove_prefix(1);
         }
         if (name == "data") {
-            data_.append(value);
-            data_.push_back('\n');
+            append_data(value); // a line `data` without a colon
         } else if (name == "event") {
-            event_type_.assign(value);
+            event_.event.assign(value);
         } else if (name == "id") {
             if (value.find('\0') == std::string_view::npos)
                 id_.assign(value);
         } else if (name == "retry") {
             set_retry(value);
         }
+    }
+
+    // The value of a data field (the one space after the colon still on it).
+    void append_data(std::string_view value) {
+        if (!value.empty() && value.front() == ' ')
+            value.remove_prefix(1);
+        event_.data.append(value);
+        event_.data.push_back('\n');
     }
 
     void set_retry(std::string_view value) noexcept {
@@ -275,28 +287,33 @@ private:
     template <class F>
     void dispatch(F& on_event) {
         in_event_ = false;
-        if (data_.empty()) {
+        if (event_.data.empty()) {
             // No data field: nothing to deliver, but the event type does not carry over.
-            event_type_.clear();
+            event_.event.clear();
             return;
         }
-        data_.pop_back(); // the '\n' appended after the last data line
-        // Swap rather than copy: each buffer keeps its capacity for the next event.
-        event_.data.swap(data_);
-        data_.clear();
-        event_.event.swap(event_type_);
-        event_type_.clear();
-        event_.id.assign(id_);
+        event_.data.pop_back(); // the '\n' appended after the last data line
+        if (event_.id != id_)   // (the callback may have moved it out)
+            event_.id.assign(id_);
         event_.retry = retry_;
+        // The next event is gathered in the same buffers, which keep their capacity; they are
+        // emptied even if the callback throws.
+        struct next_event {
+            sse_event& e;
+            ~next_event() {
+                e.data.clear();
+                e.event.clear();
+            }
+        } const reset{event_};
         on_event(event_);
     }
 
-    std::string line_;       // the unterminated line carried over from the previous chunk
-    std::string data_;       // the data lines of the current event, each followed by '\n'
-    std::string event_type_; // the event field of the current event
-    std::string id_;         // the last event id (persists across events)
+    std::string line_; // the unterminated line carried over from the previous chunk
+    std::string id_;   // the last event id (persists across events)
     std::optional<std::uint64_t> retry_;
-    sse_event event_; // handed to the callback; its buffers are reused
+    // The event being gathered, handed to the callback when complete: its data lines, each
+    // followed by '\n' until then, and its event type; the buffers are reused.
+    sse_event event_;
     std::size_t max_event_size_;
     std::size_t bom_matched_ = 0;
     bool bom_checked_ = false;
