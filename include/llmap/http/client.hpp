@@ -603,6 +603,9 @@ exchange(Stream& s, connection& c, op_state& st, const timeouts& tmo, const limi
     }
     take_header(p.get());
     const bool success = r.response.status / 100 == 2;
+    // Parse every HTTP chunk already received into the buffer at once: a stream sent as one
+    // small chunk per event then costs one read and one callback per buffer, not per event.
+    p.eager(true);
 
     constexpr std::size_t chunk = 16 * 1024;
     auto buf = std::make_unique<char[]>(chunk);
@@ -842,9 +845,10 @@ inline int& blocking_depth() {
 
     All operations are asynchronous at heart and take any Asio completion token (a callback,
     `asio::use_future`, `asio::use_awaitable`, `asio::deferred`, ...); `send` and `stream`
-    are blocking wrappers. One client may be used by any number of concurrent operations
-    from any threads: each runs on its own strand, and the pool hands a connection to one
-    request at a time.
+    are blocking forms that do the same work on the calling thread, with a connection pool
+    per calling thread. One client may be used by any number of concurrent operations from
+    any threads: each runs on its own strand, and a pool hands a connection to one request at
+    a time.
 
     A non-2xx status is not an error here: the response is returned as is, and redirects
     are not followed (a 3xx is returned too), so credentials never travel to another host.
@@ -861,8 +865,9 @@ class client {
 public:
     /** A client whose operations run on `ex`.
 
-        The blocking `send` and `stream` must not be called from a thread that runs `ex`'s
-        execution context, or they wait for themselves.
+        The blocking `send` and `stream` do not use `ex`, except when called from inside
+        another blocking `stream`'s callback: then they run on `ex` and wait for it, so `ex`
+        must be running on another thread.
 
         @throws llmap::error `tls_error` if a configured CA cannot be loaded, `proxy_error`
         if the proxy URL is invalid.
@@ -871,8 +876,8 @@ public:
         : impl_(std::make_shared<detail::client_impl>(std::move(ex), opts)),
           locals_(std::make_shared<detail::local_contexts>(std::move(opts))) {}
 
-    /** A client that runs its operations on a thread of its own, for callers that use only
-        the blocking API (or do not run an Asio context themselves).
+    /** A client that runs its asynchronous operations on a thread of its own, for callers
+        that do not run an Asio context themselves.
 
         @throws llmap::error as the other constructor.
     */
@@ -952,7 +957,7 @@ public:
     */
     http_response send(http_request req) { return wait(std::move(req), {}); }
 
-    /** Stream a request and wait for its end; `on_body` runs on another thread.
+    /** Stream a request and wait for its end; `on_body` runs on the calling thread.
 
         An exception thrown by `on_body` stops the stream and is rethrown here unchanged.
 
