@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages that building and testing llmap needs.
+# Installs the Debian 12 packages that building and testing llmap needs, and any further
+# packages named as arguments (e.g. `install-deps.sh gnuplot-nox` for the benchmark chart).
 # Idempotent: does nothing (and needs no network) when everything is already installed.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ packages=(
     libbenchmark-dev
     ccache
     clang-format
+    "$@"
 )
 
 missing=()
