@@ -43,6 +43,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -155,11 +156,17 @@ struct connection {
             return false;
         // A peeked EOF or error means the server has closed it. Pending bytes are a protocol
         // error for plain HTTP, but may be a TLS 1.3 session ticket: keep those.
+        char c;
+#ifdef MSG_DONTWAIT
+        // One system call, without switching the socket's mode back and forth.
+        const auto n = ::recv(sock.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK;
+#else
         error_code ec;
         sock.non_blocking(true, ec);
         if (ec)
             return false;
-        char c;
         error_code peek;
         std::size_t n = sock.receive(net::buffer(&c, 1), tcp::socket::message_peek, peek);
         sock.non_blocking(false, ec);
@@ -169,6 +176,7 @@ struct connection {
             return true;
         if (peek)
             return false;
+#endif
         return n > 0 && tls.has_value();
     }
 };
@@ -234,8 +242,10 @@ private:
 
 /// The state a client shares with its running operations (which may outlive it).
 struct client_impl {
-    client_impl(net::any_io_executor e, client_options o)
-        : ex(std::move(e)), opts(std::move(o)), ssl(net::ssl::context::tls_client) {
+    /// `single_thread`: `e` is only ever run by one thread at a time (no strands needed).
+    client_impl(net::any_io_executor e, client_options o, bool single_thread = false)
+        : ex(std::move(e)), opts(std::move(o)), ssl(net::ssl::context::tls_client),
+          single_thread(single_thread) {
         error_code ec;
         ssl.set_default_verify_paths(ec);
         // A missing system store is not fatal: an explicit CA may be all that is wanted.
@@ -291,6 +301,7 @@ struct client_impl {
     net::any_io_executor ex;
     client_options opts;
     net::ssl::context ssl;
+    bool single_thread;
     std::optional<proxy_target> proxy;
     connection_pool pool;
 };
@@ -603,9 +614,6 @@ exchange(Stream& s, connection& c, op_state& st, const timeouts& tmo, const limi
     }
     take_header(p.get());
     const bool success = r.response.status / 100 == 2;
-    // Parse every HTTP chunk already received into the buffer at once: a stream sent as one
-    // small chunk per event then costs one read and one callback per buffer, not per event.
-    p.eager(true);
 
     constexpr std::size_t chunk = 16 * 1024;
     auto buf = std::make_unique<char[]>(chunk);
@@ -619,6 +627,18 @@ exchange(Stream& s, connection& c, op_state& st, const timeouts& tmo, const limi
         auto [ec, n] = co_await bhttp::async_read_some(s, c.buffer, p, use_tuple);
         if (ec == bhttp::error::need_buffer)
             ec = {};
+        // Also parse the HTTP chunks already received, without waiting for more: a stream
+        // sent as one small chunk per event then costs one read, one timer and one callback
+        // per buffer, not per event.
+        while (!ec && !p.is_done() && c.buffer.size() > 0 && p.get().body().size > 0) {
+            error_code pec;
+            const std::size_t used = p.put(c.buffer.data(), pec);
+            c.buffer.consume(used);
+            if (pec && pec != bhttp::error::need_more && pec != bhttp::error::need_buffer)
+                ec = pec;
+            if (pec || used == 0)
+                break;
+        }
         const std::size_t got = chunk - p.get().body().size;
         if (got > 0 && !ec) {
             if (success) {
@@ -742,7 +762,8 @@ inline awaitable<op_result> run(std::shared_ptr<client_impl> impl, std::shared_p
 template <class Handler>
 void start(std::shared_ptr<client_impl> impl, http_request req, body_callback on_body,
            Handler handler) {
-    auto st = std::make_shared<op_state>(net::any_io_executor(net::make_strand(impl->ex)));
+    auto st = std::make_shared<op_state>(
+        impl->single_thread ? impl->ex : net::any_io_executor(net::make_strand(impl->ex)));
     auto slot = net::get_associated_cancellation_slot(handler);
     if (slot.is_connected()) {
         // This runs wherever the signal is emitted, not on the operation's strand: hop on.
@@ -775,7 +796,7 @@ void start(std::shared_ptr<client_impl> impl, http_request req, body_callback on
 */
 struct local_context {
     explicit local_context(const client_options& o)
-        : impl(std::make_shared<client_impl>(io.get_executor(), o)) {}
+        : impl(std::make_shared<client_impl>(io.get_executor(), o, true)) {}
     ~local_context() { impl->pool.clear(); }
     local_context(const local_context&) = delete;
     local_context& operator=(const local_context&) = delete;
