@@ -420,6 +420,43 @@ BOOST_AUTO_TEST_CASE(parallel_tool_calls_stay_apart) {
     BOOST_TEST(r.id == "c");
 }
 
+BOOST_AUTO_TEST_CASE(every_event_carries_its_chunk_as_raw) {
+    // One chunk gives five events (metadata, reasoning, text, a call's start and arguments):
+    // each has the whole chunk as `raw` (moved into the last, copied into the others). The
+    // events [DONE] gives (the call's end, usage, finish) come from no chunk: null.
+    std::string const chunk =
+        R"({"id":"c","model":"m","choices":[{"index":0,"delta":{"reasoning":"think","content":"Hi",)"
+        R"("tool_calls":[{"index":0,"id":"a","function":{"name":"f","arguments":"{}"}}]}}]})";
+    std::string const last =
+        R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}})";
+    llmap::openai_api::wire::chat_stream_decoder d;
+    std::vector<llmap::stream_event> events;
+    auto const keep = [&](llmap::stream_event&& e) { events.push_back(std::move(e)); };
+    d.on_data(chunk, keep);
+    BOOST_REQUIRE(events.size() == 5u);
+    for (auto const& e : events)
+        BOOST_TEST((e.raw == json::parse(chunk)));
+    BOOST_TEST(std::holds_alternative<llmap::response_metadata>(events[0].data));
+    BOOST_TEST(std::holds_alternative<llmap::reasoning_delta>(events[1].data));
+    BOOST_TEST(std::holds_alternative<llmap::text_delta>(events[2].data));
+    BOOST_TEST(std::holds_alternative<llmap::tool_call_start>(events[3].data));
+    BOOST_TEST(std::holds_alternative<llmap::tool_call_delta>(events[4].data));
+
+    events.clear();
+    d.on_data(last, keep); // the call ends with the finishing chunk, as its one event
+    BOOST_REQUIRE(events.size() == 1u);
+    BOOST_TEST(std::holds_alternative<llmap::tool_call_end>(events[0].data));
+    BOOST_TEST((events[0].raw == json::parse(last)));
+
+    events.clear();
+    d.on_data("[DONE]", keep);
+    BOOST_REQUIRE(events.size() == 2u);
+    BOOST_TEST(std::holds_alternative<llmap::usage_event>(events[0].data));
+    BOOST_TEST(std::holds_alternative<llmap::finish_event>(events[1].data));
+    for (auto const& e : events)
+        BOOST_TEST(e.raw.is_null());
+}
+
 BOOST_AUTO_TEST_CASE(citations_become_source_parts) {
     // Perplexity: citations in the order of the text's markers, titled from search_results.
     auto const body = json::parse(R"({"id":"p","model":"sonar","citations":["https://a.example/",

@@ -17,6 +17,7 @@
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
 #include <llmap/error.hpp>
+#include <llmap/providers/detail/chunk_events.hpp>
 #include <llmap/providers/detail/request_body.hpp>
 #include <llmap/types.hpp>
 
@@ -649,9 +650,10 @@ public:
         if (ec || !v.is_object())
             detail::throw_malformed(provider_, "a stream event is not a JSON object");
         auto const& o = v.get_object();
+        detail::chunk_events out(chunk_events_, emit);
         std::string_view const type = detail::string_member(o, "type", provider_);
         if (type == "message_start")
-            on_message_start(o, v, emit);
+            on_message_start(o, out);
         else if (type == "error")
             throw_error_event(o, provider_);
         else if (type == "ping")
@@ -660,16 +662,17 @@ public:
             detail::throw_malformed(provider_, "a '" + std::string(type) +
                                                    "' event came before message_start");
         else if (type == "content_block_start")
-            on_block_start(o, v, emit);
+            on_block_start(o, out);
         else if (type == "content_block_delta")
-            on_block_delta(o, v, emit);
+            on_block_delta(o, out);
         else if (type == "content_block_stop")
-            on_block_stop(o, v, emit);
+            on_block_stop(o, out);
         else if (type == "message_delta")
             on_message_delta(o);
         else if (type == "message_stop")
-            on_message_stop(v, emit);
+            on_message_stop(out);
         // Other event types are new: ignored, as the API's versioning policy asks.
+        out.flush(std::move(v));
     }
 
     /// The body ended before `message_stop`: the answer is incomplete.
@@ -690,10 +693,9 @@ private:
         bool open = true;
     };
 
-    static stream_event event(auto&& data, const boost::json::value& raw) {
+    static stream_event event(auto&& data) {
         stream_event e;
         e.data = std::forward<decltype(data)>(data);
-        e.raw = raw;
         return e;
     }
 
@@ -720,7 +722,7 @@ private:
     }
 
     template <class Emit>
-    void on_message_start(const boost::json::object& o, const boost::json::value& raw, Emit& emit) {
+    void on_message_start(const boost::json::object& o, Emit& emit) {
         auto const* m = detail::object_member(o, "message", provider_);
         if (!m)
             detail::throw_malformed(provider_, "message_start has no \"message\"");
@@ -736,8 +738,7 @@ private:
         id_ = id;
         merge_usage(*m);
         emit(event(
-            response_metadata{id_, std::string(detail::string_member(*m, "model", provider_))},
-            raw));
+            response_metadata{id_, std::string(detail::string_member(*m, "model", provider_))}));
         // A message can start complete (a tool call made by code execution): its blocks come
         // whole, each as a block that starts and stops at once.
         if (auto const* content = detail::array_member(*m, "content", provider_)) {
@@ -745,8 +746,8 @@ private:
             for (auto const& b : *content) {
                 if (!b.is_object())
                     detail::throw_malformed(provider_, "a content block is not an object");
-                start_block(--index, b.get_object(), raw, emit); // indices the events never use
-                stop_block(blocks_.back(), raw, emit);
+                start_block(--index, b.get_object(), emit); // indices the events never use
+                stop_block(blocks_.back(), emit);
             }
         }
         if (auto const* s = detail::member(*m, "stop_reason"); s && s->is_string())
@@ -754,7 +755,7 @@ private:
     }
 
     template <class Emit>
-    void on_block_start(const boost::json::object& o, const boost::json::value& raw, Emit& emit) {
+    void on_block_start(const boost::json::object& o, Emit& emit) {
         std::int64_t const index = index_of(o);
         for (auto const& b : blocks_)
             if (b.index == index && b.open)
@@ -763,12 +764,11 @@ private:
         auto const* cb = detail::object_member(o, "content_block", provider_);
         if (!cb)
             detail::throw_malformed(provider_, "content_block_start has no \"content_block\"");
-        start_block(index, *cb, raw, emit);
+        start_block(index, *cb, emit);
     }
 
     template <class Emit>
-    void start_block(std::int64_t index, const boost::json::object& block_json,
-                     const boost::json::value& raw, Emit& emit) {
+    void start_block(std::int64_t index, const boost::json::object& block_json, Emit& emit) {
         auto const* cb = &block_json;
         std::string_view const type = detail::string_member(*cb, "type", provider_);
         block b{index, kind::skipped, {}, {}, false, true};
@@ -782,21 +782,19 @@ private:
             b.id = "text-" + std::to_string(index);
             std::string_view const text = detail::string_member(*cb, "text", provider_);
             if (!text.empty())
-                emit(event(text_delta{b.id, std::string(text)}, raw));
+                emit(event(text_delta{b.id, std::string(text)}));
         } else if (type == "thinking") {
             b.k = kind::reasoning;
             b.id = "reasoning-" + std::to_string(index);
             std::string_view const text = detail::string_member(*cb, "thinking", provider_);
             std::string_view const sig = detail::string_member(*cb, "signature", provider_);
             if (!text.empty() || !sig.empty())
-                emit(event(reasoning_delta{b.id, std::string(text), std::string(sig), false}, raw));
+                emit(event(reasoning_delta{b.id, std::string(text), std::string(sig), false}));
         } else if (type == "redacted_thinking") {
             b.k = kind::reasoning;
             b.id = "reasoning-" + std::to_string(index);
-            emit(event(
-                reasoning_delta{
-                    b.id, std::string(detail::string_member(*cb, "data", provider_)), {}, true},
-                raw));
+            emit(event(reasoning_delta{
+                b.id, std::string(detail::string_member(*cb, "data", provider_)), {}, true}));
         } else if (type == "tool_use") {
             tool_called_ = true;
             std::string_view const name = detail::string_member(*cb, "name", provider_);
@@ -812,20 +810,19 @@ private:
                 b.id = detail::string_member(*cb, "id", provider_);
                 if (b.id.empty())
                     detail::throw_malformed(provider_, "a tool_use block has no \"id\"");
-                emit(event(tool_call_start{b.id, std::string(name)}, raw));
+                emit(event(tool_call_start{b.id, std::string(name)}));
             }
         } else if (type == "web_search_tool_result") {
-            for_each_web_result(*cb, provider_,
-                                [&](source_part s) { emit(event(std::move(s), raw)); });
+            for_each_web_result(*cb, provider_, [&](source_part s) { emit(event(std::move(s))); });
         } else {
             // As parse_messages_response does, so streamed and whole answers agree.
-            emit(event(skipped_block(type, provider_), raw));
+            emit(event(skipped_block(type, provider_)));
         }
         blocks_.push_back(std::move(b));
     }
 
     template <class Emit>
-    void on_block_delta(const boost::json::object& o, const boost::json::value& raw, Emit& emit) {
+    void on_block_delta(const boost::json::object& o, Emit& emit) {
         block& b = find(index_of(o));
         auto const* d = detail::object_member(o, "delta", provider_);
         if (!d)
@@ -844,22 +841,16 @@ private:
                     p.text += detail::string_member(*d, "text", provider_);
         } else if (type == "text_delta") {
             expect(kind::text);
-            emit(event(text_delta{b.id, std::string(detail::string_member(*d, "text", provider_))},
-                       raw));
+            emit(
+                event(text_delta{b.id, std::string(detail::string_member(*d, "text", provider_))}));
         } else if (type == "thinking_delta") {
             expect(kind::reasoning);
-            emit(event(
-                reasoning_delta{
-                    b.id, std::string(detail::string_member(*d, "thinking", provider_)), {}, false},
-                raw));
+            emit(event(reasoning_delta{
+                b.id, std::string(detail::string_member(*d, "thinking", provider_)), {}, false}));
         } else if (type == "signature_delta") {
             expect(kind::reasoning);
-            emit(event(
-                reasoning_delta{b.id,
-                                {},
-                                std::string(detail::string_member(*d, "signature", provider_)),
-                                false},
-                raw));
+            emit(event(reasoning_delta{
+                b.id, {}, std::string(detail::string_member(*d, "signature", provider_)), false}));
         } else if (type == "input_json_delta") {
             if (b.k != kind::tool && b.k != kind::json_text)
                 expect(kind::tool);
@@ -868,28 +859,28 @@ private:
                 return;
             b.got_input = true;
             if (b.k == kind::json_text)
-                emit(event(text_delta{b.id, std::string(part)}, raw));
+                emit(event(text_delta{b.id, std::string(part)}));
             else
-                emit(event(tool_call_delta{b.id, std::string(part)}, raw));
+                emit(event(tool_call_delta{b.id, std::string(part)}));
         }
         // citations_delta and newer delta types add nothing the unified events carry.
     }
 
     template <class Emit>
-    void on_block_stop(const boost::json::object& o, const boost::json::value& raw, Emit& emit) {
-        stop_block(find(index_of(o)), raw, emit);
+    void on_block_stop(const boost::json::object& o, Emit& emit) {
+        stop_block(find(index_of(o)), emit);
     }
 
     template <class Emit>
-    void stop_block(block& b, const boost::json::value& raw, Emit& emit) {
+    void stop_block(block& b, Emit& emit) {
         b.open = false;
         bool const whole_input = !b.got_input && !b.initial_input.empty();
         if (b.k == kind::tool) {
             if (whole_input)
-                emit(event(tool_call_delta{b.id, b.initial_input}, raw));
-            emit(event(tool_call_end{b.id}, raw));
+                emit(event(tool_call_delta{b.id, b.initial_input}));
+            emit(event(tool_call_end{b.id}));
         } else if (b.k == kind::json_text && whole_input) {
-            emit(event(text_delta{b.id, b.initial_input}, raw));
+            emit(event(text_delta{b.id, b.initial_input}));
         }
     }
 
@@ -901,7 +892,7 @@ private:
     }
 
     template <class Emit>
-    void on_message_stop(const boost::json::value& raw, Emit& emit) {
+    void on_message_stop(Emit& emit) {
         for (auto const& b : blocks_)
             if (b.open)
                 detail::throw_malformed(provider_, "message_stop came while content block " +
@@ -910,11 +901,10 @@ private:
         if (!tool_called_)
             for (auto& p : preamble_)
                 if (!p.text.empty())
-                    emit(event(text_delta{std::move(p.id), std::move(p.text)}, raw));
+                    emit(event(text_delta{std::move(p.id), std::move(p.text)}));
         preamble_.clear();
-        emit(event(usage_event{messages_usage(usage_, provider_)}, raw));
-        emit(event(finish_event{messages_finish_reason(stop_reason_, json_answer_), stop_reason_},
-                   raw));
+        emit(event(usage_event{messages_usage(usage_, provider_)}));
+        emit(event(finish_event{messages_finish_reason(stop_reason_, json_answer_), stop_reason_}));
     }
 
     std::string provider_;
@@ -926,6 +916,7 @@ private:
     bool json_answer_ = false;         // the JSON tool was called
     bool tool_called_ = false;         // any tool_use block: the held-back text was a preamble
     std::vector<text_delta> preamble_; // JsonTool: text blocks held back until message_stop
+    std::vector<stream_event> chunk_events_; // on_data's buffer (see detail::chunk_events)
     bool done_ = false;
 };
 

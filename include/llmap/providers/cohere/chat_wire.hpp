@@ -32,6 +32,7 @@
 
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
+#include <llmap/providers/detail/chunk_events.hpp>
 #include <llmap/providers/detail/request_body.hpp>
 #include <llmap/types.hpp>
 
@@ -506,11 +507,12 @@ public:
                 fail(message);
             throw_malformed(provider_, "a stream event has no \"type\"");
         }
+        chunk_events out(chunk_events_, emit);
         auto const* delta = object_member(o, "delta", provider_);
         auto const* msg = delta ? object_member(*delta, "message", provider_) : nullptr;
         if (type == "message-start") {
             if (auto id = string_member(o, "id", provider_); !id.empty())
-                emit(event(response_metadata{std::string(id), {}}, v));
+                out(event(response_metadata{std::string(id), {}}));
         } else if (type == "content-start" || type == "content-delta") {
             auto const* content = msg ? object_member(*msg, "content", provider_) : nullptr;
             if (!content)
@@ -520,17 +522,15 @@ public:
                 if (!t->is_string())
                     throw_malformed(provider_, "\"thinking\" is not a string");
                 if (!t->get_string().empty())
-                    emit(event(
-                        reasoning_delta{
-                            "reasoning-" + index, std::string(t->get_string()), {}, false},
-                        v));
+                    out(event(reasoning_delta{
+                        "reasoning-" + index, std::string(t->get_string()), {}, false}));
             } else if (auto text = string_member(*content, "text", provider_); !text.empty()) {
-                emit(event(text_delta{"text-" + index, std::string(text)}, v));
+                out(event(text_delta{"text-" + index, std::string(text)}));
             }
         } else if (type == "tool-plan-delta") {
             if (auto plan = msg ? string_member(*msg, "tool_plan", provider_) : std::string_view();
                 !plan.empty())
-                emit(event(text_delta{"tool-plan", std::string(plan)}, v));
+                out(event(text_delta{"tool-plan", std::string(plan)}));
         } else if (type == "tool-call-start") {
             auto const* call = msg ? object_member(*msg, "tool_calls", provider_) : nullptr;
             if (!call)
@@ -543,23 +543,22 @@ public:
             if (id.empty())
                 throw_malformed(provider_, "a tool call has no id");
             calls_.push_back({index, id, true});
-            emit(event(tool_call_start{id, std::string(fn ? string_member(*fn, "name", provider_)
-                                                          : std::string_view())},
-                       v));
+            out(event(tool_call_start{
+                id, std::string(fn ? string_member(*fn, "name", provider_) : std::string_view())}));
             if (auto args = fn ? string_member(*fn, "arguments", provider_) : std::string_view();
                 !args.empty())
-                emit(event(tool_call_delta{id, std::string(args)}, v));
+                out(event(tool_call_delta{id, std::string(args)}));
         } else if (type == "tool-call-delta") {
             open_call& c = open_call_at(index_of(o));
             auto const* call = msg ? object_member(*msg, "tool_calls", provider_) : nullptr;
             auto const* fn = call ? object_member(*call, "function", provider_) : nullptr;
             if (auto args = fn ? string_member(*fn, "arguments", provider_) : std::string_view();
                 !args.empty())
-                emit(event(tool_call_delta{c.id, std::string(args)}, v));
+                out(event(tool_call_delta{c.id, std::string(args)}));
         } else if (type == "tool-call-end") {
             open_call& c = open_call_at(index_of(o));
             c.open = false;
-            emit(event(tool_call_end{c.id}, v));
+            out(event(tool_call_end{c.id}));
         } else if (type == "citation-start") {
             auto const* c = msg ? member(*msg, "citations") : nullptr;
             if (!c)
@@ -570,19 +569,20 @@ public:
             if (delta)
                 if (auto err = string_member(*delta, "error", provider_); !err.empty())
                     fail(err);
-            close_calls(emit, v);
+            close_calls(out);
             for (auto& s : sources_)
-                emit(event(std::move(s), v));
+                out(event(std::move(s)));
             sources_.clear();
             std::string_view const reason =
                 delta ? string_member(*delta, "finish_reason", provider_) : std::string_view();
             if (auto const* u = delta ? object_member(*delta, "usage", provider_) : nullptr)
-                emit(event(usage_event{cohere_usage(*u, provider_)}, v));
-            emit(event(finish_event{cohere_finish_reason(reason), std::string(reason)}, v));
+                out(event(usage_event{cohere_usage(*u, provider_)}));
+            out(event(finish_event{cohere_finish_reason(reason), std::string(reason)}));
             done_ = true;
         }
         // content-end, citation-end, debug and event types of later API versions: nothing
         // to report.
+        out.flush(std::move(v));
     }
 
     /// The body ended before `message-end`: the stream was cut.
@@ -598,10 +598,9 @@ private:
         bool open;
     };
 
-    static stream_event event(auto&& data, const boost::json::value& raw) {
+    static stream_event event(auto&& data) {
         stream_event e;
         e.data = std::forward<decltype(data)>(data);
-        e.raw = raw;
         return e;
     }
 
@@ -634,17 +633,18 @@ private:
     }
 
     template <class Emit>
-    void close_calls(Emit& emit, const boost::json::value& raw) {
+    void close_calls(Emit& emit) {
         for (auto& c : calls_)
             if (c.open) {
                 c.open = false;
-                emit(event(tool_call_end{c.id}, raw));
+                emit(event(tool_call_end{c.id}));
             }
     }
 
     std::string provider_;
     std::vector<open_call> calls_;
     std::vector<source_part> sources_;
+    std::vector<stream_event> chunk_events_; // on_data's buffer (see detail::chunk_events)
     bool done_ = false;
 };
 

@@ -41,6 +41,7 @@
 
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
+#include <llmap/providers/detail/chunk_events.hpp>
 #include <llmap/providers/detail/request_body.hpp>
 #include <llmap/types.hpp>
 
@@ -619,12 +620,13 @@ public:
         auto const& o = v.get_object();
         if (auto const* err = detail::object_member(o, "error", provider_))
             throw_stream_error(*err, provider_);
+        detail::chunk_events out(chunk_events_, emit);
         std::string_view const id = detail::string_member(o, "responseId", provider_);
         std::string_view const model = detail::string_member(o, "modelVersion", provider_);
         if ((!id.empty() && id != id_) || (!model.empty() && model != model_)) {
             id_ = id;
             model_ = model;
-            emit(event(response_metadata{std::string(id), std::string(model)}, v));
+            out(event(response_metadata{std::string(id), std::string(model)}));
         }
         if (auto const* u = detail::object_member(o, "usageMetadata", provider_))
             if (detail::member(*u, "promptTokenCount") || detail::member(*u, "totalTokenCount"))
@@ -636,18 +638,20 @@ public:
                 finish_ = std::string(blocked);
                 prompt_blocked_ = true;
             }
+            out.flush(std::move(v));
             return;
         }
         if (auto const* parts = candidate_parts(*cand, provider_))
             for (auto const& p : *parts)
-                on_part(as_object(p, "a part", provider_), v, emit);
+                on_part(as_object(p, "a part", provider_), out);
         for (auto& s : grounding_sources(*cand, provider_))
-            emit(event(std::move(s), v));
+            out(event(std::move(s)));
         std::string_view const finish = detail::string_member(*cand, "finishReason", provider_);
         if (!finish.empty()) {
-            close_open_call(emit, v);
+            close_open_call(out);
             finish_ = std::string(finish);
         }
+        out.flush(std::move(v));
     }
 
     /// End of the body: the usage and the finish reason, or `malformed_response` if the
@@ -656,20 +660,18 @@ public:
     void finish(Emit&& emit) {
         if (!finish_)
             detail::throw_malformed(provider_, "the stream ended before a finish reason");
-        close_open_call(emit, {});
+        close_open_call(emit);
         if (usage_)
-            emit(event(usage_event{*usage_}, {}));
+            emit(event(usage_event{*usage_}));
         emit(event(finish_event{prompt_blocked_ ? finish_reason::content_filter
                                                 : gemini_finish_reason(*finish_, calls_ != 0),
-                                *finish_},
-                   {}));
+                                *finish_}));
     }
 
 private:
-    static stream_event event(auto&& data, const boost::json::value& raw) {
+    static stream_event event(auto&& data) {
         stream_event e;
         e.data = std::forward<decltype(data)>(data);
-        e.raw = raw;
         return e;
     }
 
@@ -679,7 +681,7 @@ private:
     }
 
     template <class Emit>
-    void on_part(const boost::json::object& part, const boost::json::value& raw, Emit& emit) {
+    void on_part(const boost::json::object& part, Emit& emit) {
         std::string_view const sig = detail::string_member(part, "thoughtSignature", provider_);
         if (auto const* text = detail::member(part, "text")) {
             if (!text->is_string())
@@ -689,47 +691,45 @@ private:
                 if (last_ != block::reasoning)
                     ++blocks_;
                 last_ = block::reasoning;
-                emit(event(
-                    reasoning_delta{block_id("reasoning"), std::string(t), std::string(sig), false},
-                    raw));
+                emit(event(reasoning_delta{block_id("reasoning"), std::string(t), std::string(sig),
+                                           false}));
                 return;
             }
-            emit_signature(sig, raw, emit);
+            emit_signature(sig, emit);
             if (t.empty())
                 return;
             if (last_ != block::text)
                 ++blocks_;
             last_ = block::text;
-            emit(event(text_delta{block_id("text"), std::string(t)}, raw));
+            emit(event(text_delta{block_id("text"), std::string(t)}));
         } else if (auto const* fc = detail::object_member(part, "functionCall", provider_)) {
-            on_function_call(*fc, sig, raw, emit);
+            on_function_call(*fc, sig, emit);
         } else if (detail::member(part, "inlineData") || detail::member(part, "fileData")) {
             last_ = block::none; // no stream event carries media; it stays in the raw chunk
         }
     }
 
     template <class Emit>
-    void emit_signature(std::string_view sig, const boost::json::value& raw, Emit& emit) {
+    void emit_signature(std::string_view sig, Emit& emit) {
         if (sig.empty())
             return;
         ++blocks_;
         last_ = block::none;
-        emit(event(reasoning_delta{block_id("signature"), {}, std::string(sig), false}, raw));
+        emit(event(reasoning_delta{block_id("signature"), {}, std::string(sig), false}));
     }
 
     template <class Emit>
-    void on_function_call(const boost::json::object& fc, std::string_view sig,
-                          const boost::json::value& raw, Emit& emit) {
+    void on_function_call(const boost::json::object& fc, std::string_view sig, Emit& emit) {
         bool const more = flag(fc, "willContinue");
         std::string_view const name = detail::string_member(fc, "name", provider_);
         auto const* partial = detail::array_member(fc, "partialArgs", provider_);
         if (open_) {
             if (!sig.empty()) // a repeated start fills in a signature the first part lacked
-                emit(event(tool_call_start{.id = open_->id, .signature = std::string(sig)}, raw));
+                emit(event(tool_call_start{.id = open_->id, .signature = std::string(sig)}));
             if (partial)
                 apply_partial(*partial);
             if (!more)
-                close_open_call(emit, raw);
+                close_open_call(emit);
             return;
         }
         if (name.empty()) {
@@ -742,7 +742,7 @@ private:
         if (id.empty())
             id = "call_" + std::to_string(calls_);
         ++calls_;
-        emit(event(tool_call_start{id, std::string(name), std::string(sig)}, raw));
+        emit(event(tool_call_start{id, std::string(name), std::string(sig)}));
         if (more || partial) {
             open_ = open_call{std::move(id), boost::json::object()};
             if (auto const* args = detail::object_member(fc, "args", provider_))
@@ -750,14 +750,14 @@ private:
             if (partial)
                 apply_partial(*partial);
             if (!more)
-                close_open_call(emit, raw);
+                close_open_call(emit);
             return;
         }
         boost::json::value args = boost::json::object();
         if (auto const* a = detail::object_member(fc, "args", provider_))
             args = *a;
-        emit(event(tool_call_delta{id, boost::json::serialize(args)}, raw));
-        emit(event(tool_call_end{std::move(id)}, raw));
+        emit(event(tool_call_delta{id, boost::json::serialize(args)}));
+        emit(event(tool_call_end{std::move(id)}));
     }
 
     void apply_partial(const boost::json::array& partial) {
@@ -780,11 +780,11 @@ private:
     }
 
     template <class Emit>
-    void close_open_call(Emit& emit, const boost::json::value& raw) {
+    void close_open_call(Emit& emit) {
         if (!open_)
             return;
-        emit(event(tool_call_delta{open_->id, boost::json::serialize(open_->args)}, raw));
-        emit(event(tool_call_end{open_->id}, raw));
+        emit(event(tool_call_delta{open_->id, boost::json::serialize(open_->args)}));
+        emit(event(tool_call_end{open_->id}));
         open_.reset();
     }
 
@@ -803,6 +803,7 @@ private:
     std::optional<usage> usage_;
     std::optional<std::string> finish_;
     std::optional<open_call> open_;
+    std::vector<stream_event> chunk_events_; // on_data's buffer (see detail::chunk_events)
     std::size_t calls_ = 0;
     std::size_t blocks_ = 0;
     bool prompt_blocked_ = false;

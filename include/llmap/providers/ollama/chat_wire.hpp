@@ -23,6 +23,7 @@
 
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
+#include <llmap/providers/detail/chunk_events.hpp>
 #include <llmap/providers/detail/request_body.hpp>
 #include <llmap/types.hpp>
 
@@ -504,30 +505,30 @@ public:
             llmap::detail::throw_malformed(provider_, "a stream line is not a JSON object");
         auto const& o = v.get_object();
         detail::check_error(o, provider_);
+        llmap::detail::chunk_events out(chunk_events_, emit);
         if (!metadata_sent_) {
             std::string_view const model = llmap::detail::string_member(o, "model", provider_);
             if (!model.empty()) {
                 metadata_sent_ = true;
-                emit(event(response_metadata{{}, std::string(model)}, v));
+                out(event(response_metadata{{}, std::string(model)}));
             }
         }
         if (auto const* m = llmap::detail::object_member(o, "message", provider_)) {
             std::string_view const thinking =
                 llmap::detail::string_member(*m, "thinking", provider_);
             if (!thinking.empty())
-                emit(event(reasoning_delta{"reasoning-0", std::string(thinking), {}, false}, v));
+                out(event(reasoning_delta{"reasoning-0", std::string(thinking), {}, false}));
             std::string_view const text = llmap::detail::string_member(*m, "content", provider_);
             if (!text.empty())
-                emit(event(text_delta{"text-0", std::string(text)}, v));
+                out(event(text_delta{"text-0", std::string(text)}));
             auto calls = detail::read_tool_calls(
                 *m, llmap::detail::string_member(o, "created_at", provider_), calls_, provider_);
             for (auto& c : calls) {
-                emit(event(tool_call_start{c.id, c.name}, v));
-                emit(event(tool_call_delta{c.id, c.arguments.is_string()
-                                                     ? std::string(c.arguments.get_string())
-                                                     : boost::json::serialize(c.arguments)},
-                           v));
-                emit(event(tool_call_end{c.id}, v));
+                out(event(tool_call_start{c.id, c.name}));
+                out(event(tool_call_delta{c.id, c.arguments.is_string()
+                                                    ? std::string(c.arguments.get_string())
+                                                    : boost::json::serialize(c.arguments)}));
+                out(event(tool_call_end{c.id}));
             }
         }
         auto const* d = llmap::detail::member(o, "done");
@@ -535,11 +536,12 @@ public:
             llmap::detail::throw_malformed(provider_, "\"done\" is not a boolean");
         if (d && d->get_bool()) {
             done_ = true;
-            emit(event(usage_event{chat_usage(o, provider_)}, v));
+            out(event(usage_event{chat_usage(o, provider_)}));
             std::string raw(llmap::detail::string_member(o, "done_reason", provider_));
             finish_reason const reason = chat_finish_reason(raw, calls_ != 0);
-            emit(event(finish_event{reason, std::move(raw)}, v));
+            out(event(finish_event{reason, std::move(raw)}));
         }
+        out.flush(std::move(v));
     }
 
     /** The body ended before the final line.
@@ -552,14 +554,14 @@ public:
     }
 
 private:
-    static stream_event event(auto&& data, const boost::json::value& raw) {
+    static stream_event event(auto&& data) {
         stream_event e;
         e.data = std::forward<decltype(data)>(data);
-        e.raw = raw;
         return e;
     }
 
     std::string provider_;
+    std::vector<stream_event> chunk_events_; // on_data's buffer (see llmap::detail::chunk_events)
     std::size_t calls_ = 0;
     bool metadata_sent_ = false;
     bool done_ = false;

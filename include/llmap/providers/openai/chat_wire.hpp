@@ -19,6 +19,7 @@
 
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
+#include <llmap/providers/detail/chunk_events.hpp>
 #include <llmap/providers/detail/request_body.hpp>
 #include <llmap/types.hpp>
 
@@ -482,12 +483,13 @@ public:
             detail::throw_malformed(
                 provider_, "the stream reported an error: " +
                                std::string(detail::string_member(*err, "message", provider_)));
+        detail::chunk_events out(chunk_events_, emit);
         if (!metadata_sent_) {
             std::string_view const id = detail::string_member(o, "id", provider_);
             std::string_view const model = detail::string_member(o, "model", provider_);
             if (!id.empty() || !model.empty()) {
                 metadata_sent_ = true;
-                emit(event(response_metadata{std::string(id), std::string(model)}, v));
+                out(event(response_metadata{std::string(id), std::string(model)}));
             }
         }
         if (auto const* choices = detail::array_member(o, "choices", provider_)) {
@@ -498,7 +500,7 @@ public:
                 if (auto const* index = detail::member(choice, "index");
                     index && index->is_int64() && index->get_int64() != 0)
                     continue; // only the first choice is reported
-                on_choice(choice, v, emit);
+                on_choice(choice, out);
             }
         }
         // Perplexity repeats its citations in every chunk: keep the first list, report it at
@@ -509,21 +511,22 @@ public:
         // keep the last and report it once, at the end.
         if (auto const* u = detail::object_member(o, "usage", provider_))
             usage_ = chat_usage(*u, provider_);
+        out.flush(std::move(v));
     }
 
     /// End the stream: closes the tool calls still open. Called by `on_data("[DONE]")`;
     /// call it yourself for a vendor that ends without `[DONE]`.
     template <class Emit>
     void finish(Emit&& emit) {
-        close_calls(emit, boost::json::value());
+        close_calls(emit);
         for (source_part& s : std::exchange(sources_, {}))
-            emit(event(std::move(s), {}));
+            emit(event(std::move(s)));
         if (usage_) {
-            emit(event(usage_event{*usage_}, {}));
+            emit(event(usage_event{*usage_}));
             usage_.reset();
         }
         if (pending_finish_) {
-            emit(event(finish_event{chat_finish_reason(*pending_finish_), *pending_finish_}, {}));
+            emit(event(finish_event{chat_finish_reason(*pending_finish_), *pending_finish_}));
             pending_finish_.reset();
         }
     }
@@ -535,36 +538,35 @@ private:
         bool open;
     };
 
-    static stream_event event(auto&& data, const boost::json::value& raw) {
+    static stream_event event(auto&& data) {
         stream_event e;
         e.data = std::forward<decltype(data)>(data);
-        e.raw = raw;
         return e;
     }
 
     template <class Emit>
-    void on_choice(const boost::json::object& choice, const boost::json::value& raw, Emit& emit) {
+    void on_choice(const boost::json::object& choice, Emit& emit) {
         if (auto const* delta = detail::object_member(choice, "delta", provider_)) {
             auto content = read_content(*delta, provider_);
             if (!content.reasoning.empty())
-                emit(event(reasoning_delta{"reasoning-0", std::move(content.reasoning), {}, false},
-                           raw));
+                emit(
+                    event(reasoning_delta{"reasoning-0", std::move(content.reasoning), {}, false}));
             if (!content.text.empty())
-                emit(event(text_delta{"text-0", std::move(content.text)}, raw));
+                emit(event(text_delta{"text-0", std::move(content.text)}));
             if (auto const* calls = detail::array_member(*delta, "tool_calls", provider_))
                 for (auto const& c : *calls)
-                    on_tool_call(c, raw, emit);
+                    on_tool_call(c, emit);
         }
         std::string_view const finish = detail::string_member(choice, "finish_reason", provider_);
         if (!finish.empty()) {
-            close_calls(emit, raw);
+            close_calls(emit);
             // Reported at the end: the usage chunk, if any, comes after the finishing one.
             pending_finish_ = std::string(finish);
         }
     }
 
     template <class Emit>
-    void on_tool_call(const boost::json::value& c, const boost::json::value& raw, Emit& emit) {
+    void on_tool_call(const boost::json::value& c, Emit& emit) {
         if (!c.is_object())
             detail::throw_malformed(provider_, "a tool call delta is not an object");
         auto const& call = c.get_object();
@@ -586,22 +588,21 @@ private:
             found = &calls_.back();
             emit(event(
                 tool_call_start{id, std::string(fn ? detail::string_member(*fn, "name", provider_)
-                                                   : std::string_view())},
-                raw));
+                                                   : std::string_view())}));
         }
         if (fn) {
             std::string_view const args = detail::string_member(*fn, "arguments", provider_);
             if (!args.empty())
-                emit(event(tool_call_delta{found->id, std::string(args)}, raw));
+                emit(event(tool_call_delta{found->id, std::string(args)}));
         }
     }
 
     template <class Emit>
-    void close_calls(Emit& emit, const boost::json::value& raw) {
+    void close_calls(Emit& emit) {
         for (auto& oc : calls_)
             if (oc.open) {
                 oc.open = false;
-                emit(event(tool_call_end{oc.id}, raw));
+                emit(event(tool_call_end{oc.id}));
             }
     }
 
@@ -609,7 +610,8 @@ private:
     std::vector<open_call> calls_;
     std::optional<std::string> pending_finish_;
     std::optional<usage> usage_;
-    std::vector<source_part> sources_; // cited, reported at the end
+    std::vector<source_part> sources_;       // cited, reported at the end
+    std::vector<stream_event> chunk_events_; // on_data's buffer (see detail::chunk_events)
     bool metadata_sent_ = false;
     bool done_ = false;
 };

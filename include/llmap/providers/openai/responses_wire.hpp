@@ -20,6 +20,7 @@
 
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
+#include <llmap/providers/detail/chunk_events.hpp>
 #include <llmap/providers/openai/chat_wire.hpp>
 #include <llmap/types.hpp>
 
@@ -458,50 +459,49 @@ public:
         if (ec || !v.is_object())
             detail::throw_malformed(provider_, "a stream event is not a JSON object");
         auto const& o = v.get_object();
+        detail::chunk_events out(chunk_events_, emit);
         std::string_view const type = detail::string_member(o, "type", provider_);
         if (type == "response.created" || type == "response.in_progress") {
             if (!metadata_sent_)
                 if (auto const* r = detail::object_member(o, "response", provider_)) {
                     metadata_sent_ = true;
-                    emit(event(
-                        response_metadata{
-                            std::string(detail::string_member(*r, "id", provider_)),
-                            std::string(detail::string_member(*r, "model", provider_))},
-                        v));
+                    out(event(response_metadata{
+                        std::string(detail::string_member(*r, "id", provider_)),
+                        std::string(detail::string_member(*r, "model", provider_))}));
                 }
         } else if (type == "response.output_text.delta" || type == "response.refusal.delta") {
             std::string delta(detail::string_member(o, "delta", provider_));
             if (!delta.empty())
-                emit(event(text_delta{item_id(o), std::move(delta)}, v));
+                out(event(text_delta{item_id(o), std::move(delta)}));
         } else if (type == "response.reasoning_summary_part.added") {
             // Summary parts are paragraphs: the same blank line between them as
             // parse_responses_response puts, so a stream and an answer read alike.
             if (auto const* i = detail::member(o, "summary_index");
                 i && !(i->is_int64() && i->get_int64() == 0) &&
                 !(i->is_uint64() && i->get_uint64() == 0))
-                emit(event(reasoning_delta{item_id(o), "\n\n", {}, false}, v));
+                out(event(reasoning_delta{item_id(o), "\n\n", {}, false}));
         } else if (type == "response.reasoning_summary_text.delta" ||
                    type == "response.reasoning_text.delta") {
             std::string delta(detail::string_member(o, "delta", provider_));
             if (!delta.empty())
-                emit(event(reasoning_delta{item_id(o), std::move(delta), {}, false}, v));
+                out(event(reasoning_delta{item_id(o), std::move(delta), {}, false}));
         } else if (type == "response.output_item.added") {
-            on_item_added(o, v, emit);
+            on_item_added(o, out);
         } else if (type == "response.function_call_arguments.delta") {
             std::string_view const delta = detail::string_member(o, "delta", provider_);
             if (open_call* c = find(item_id(o)); c && !delta.empty()) {
                 c->got_arguments = true;
-                emit(event(tool_call_delta{c->call_id, std::string(delta)}, v));
+                out(event(tool_call_delta{c->call_id, std::string(delta)}));
             }
         } else if (type == "response.output_item.done") {
-            on_item_done(o, v, emit);
+            on_item_done(o, out);
         } else if (type == "response.completed" || type == "response.incomplete") {
             auto const* r = detail::object_member(o, "response", provider_);
             if (!r)
                 detail::throw_malformed(provider_, "a final event has no \"response\"");
-            close_calls(emit, v);
+            close_calls(out);
             if (auto const* u = detail::object_member(*r, "usage", provider_))
-                emit(event(usage_event{responses_usage(*u, provider_)}, v));
+                out(event(usage_event{responses_usage(*u, provider_)}));
             bool had_tool_call = had_tool_call_;
             if (auto const* output = detail::array_member(*r, "output", provider_))
                 for (auto const& item : *output)
@@ -509,7 +509,7 @@ public:
                                                                   provider_) == "function_call")
                         had_tool_call = true;
             auto [reason, raw] = responses_finish(*r, had_tool_call, provider_);
-            emit(event(finish_event{reason, std::move(raw)}, v));
+            out(event(finish_event{reason, std::move(raw)}));
             done_ = true;
         } else if (type == "response.failed") {
             auto const* r = detail::object_member(o, "response", provider_);
@@ -527,13 +527,14 @@ public:
         }
         // Anything else (content_part.*, *.done, in-progress notices, built-in tool events,
         // annotations) adds nothing the events above have not given.
+        out.flush(std::move(v));
     }
 
     /// End the stream: closes the function calls still open. Call it when the body ends
     /// without `response.completed` (a truncated stream).
     template <class Emit>
     void finish(Emit&& emit) {
-        close_calls(emit, boost::json::value());
+        close_calls(emit);
     }
 
 private:
@@ -544,10 +545,9 @@ private:
         bool got_arguments;
     };
 
-    static stream_event event(auto&& data, const boost::json::value& raw) {
+    static stream_event event(auto&& data) {
         stream_event e;
         e.data = std::forward<decltype(data)>(data);
-        e.raw = raw;
         return e;
     }
 
@@ -570,7 +570,7 @@ private:
     }
 
     template <class Emit>
-    void on_item_added(const boost::json::object& o, const boost::json::value& raw, Emit& emit) {
+    void on_item_added(const boost::json::object& o, Emit& emit) {
         auto const& item = item_of(o);
         if (detail::string_member(item, "type", provider_) != "function_call")
             return;
@@ -583,12 +583,11 @@ private:
         calls_.push_back({std::move(id), call_id, true, false});
         had_tool_call_ = true;
         emit(event(tool_call_start{std::move(call_id),
-                                   std::string(detail::string_member(item, "name", provider_))},
-                   raw));
+                                   std::string(detail::string_member(item, "name", provider_))}));
     }
 
     template <class Emit>
-    void on_item_done(const boost::json::object& o, const boost::json::value& raw, Emit& emit) {
+    void on_item_done(const boost::json::object& o, Emit& emit) {
         auto const& item = item_of(o);
         std::string_view const type = detail::string_member(item, "type", provider_);
         std::string_view const id = detail::string_member(item, "id", provider_);
@@ -597,30 +596,31 @@ private:
             std::string_view const sig =
                 detail::string_member(item, "encrypted_content", provider_);
             if (!sig.empty())
-                emit(event(reasoning_delta{std::string(id), {}, std::string(sig), false}, raw));
+                emit(event(reasoning_delta{std::string(id), {}, std::string(sig), false}));
         } else if (type == "function_call") {
             if (open_call* c = find(id)) {
                 // A server that sends the arguments whole, with no delta event.
                 std::string_view const args = detail::string_member(item, "arguments", provider_);
                 if (!c->got_arguments && !args.empty())
-                    emit(event(tool_call_delta{c->call_id, std::string(args)}, raw));
+                    emit(event(tool_call_delta{c->call_id, std::string(args)}));
                 c->open = false;
-                emit(event(tool_call_end{c->call_id}, raw));
+                emit(event(tool_call_end{c->call_id}));
             }
         }
     }
 
     template <class Emit>
-    void close_calls(Emit& emit, const boost::json::value& raw) {
+    void close_calls(Emit& emit) {
         for (auto& c : calls_)
             if (c.open) {
                 c.open = false;
-                emit(event(tool_call_end{c.call_id}, raw));
+                emit(event(tool_call_end{c.call_id}));
             }
     }
 
     std::string provider_;
     std::vector<open_call> calls_;
+    std::vector<stream_event> chunk_events_; // on_data's buffer (see detail::chunk_events)
     bool had_tool_call_ = false;
     bool metadata_sent_ = false;
     bool done_ = false;
