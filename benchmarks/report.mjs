@@ -9,8 +9,8 @@
 //   DIR/rows/*.json         e2e_benchmark and benchmarks/node/bench.mjs results
 //   DIR/parse.json          Google Benchmark JSON of parse_benchmark
 //   DIR/compile_time.json   scripts/compile-time.sh
-import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 const args = process.argv.slice(2);
@@ -217,9 +217,11 @@ if (chart && complete.length) {
     'set yrange [1:*]',
     'set grid ytics',
     'set key top left',
-    'set xtics rotate by -20 scale 0',
+    'set xtics rotate by -20 scale 0 noenhanced', // client names hold _ and @
+    'set key noenhanced',
     `plot ${conns.map((_, i) => `"${dat}" using ${i + 2}:xtic(1) title columnheader(${i + 2})`).join(', ')}`,
   ].join('\n');
+  mkdirSync(dirname(chart), { recursive: true });
   execFileSync('gnuplot', [], { input: script });
   console.log(`\nchart: ${chart}`);
 }
