@@ -31,8 +31,9 @@ namespace ts = llmap::test;
 namespace {
 
 std::string const answer = fx::read_file(fx::root() / "aisdk/openai/chat/openai-text.json");
-std::string const stream_body = fx::openai_sse(
-    fx::chunk_lines(fx::root() / "aisdk/openai/chat/azure-model-router.1.chunks.txt"));
+std::vector<std::string> const stream_lines =
+    fx::chunk_lines(fx::root() / "aisdk/openai/chat/azure-model-router.1.chunks.txt");
+std::string const stream_body = fx::openai_sse(stream_lines);
 
 // The text of the recorded answer, read without llmap.
 std::string answer_text() {
@@ -43,8 +44,7 @@ std::string answer_text() {
 // The text of the recorded stream: every chunk's delta.content, read without llmap.
 std::string stream_text() {
     std::string text;
-    for (auto const& line :
-         fx::chunk_lines(fx::root() / "aisdk/openai/chat/azure-model-router.1.chunks.txt")) {
+    for (auto const& line : stream_lines) {
         auto const chunk = boost::json::parse(line);
         for (auto const& c : chunk.at("choices").as_array())
             if (auto const* d = c.as_object().if_contains("delta"))
