@@ -43,6 +43,7 @@ enum class errc {
     http_error = 110,        ///< the server answered with a non-2xx status
     connection_closed = 111, ///< the connection was closed or reset before the response ended
     bad_response = 112,      ///< the response is not valid HTTP/1.1
+    invalid_header = 113,    ///< a request header field's name or value cannot be sent as is
 
     malformed_response = 150, ///< a provider's answer does not have the shape its API documents
 };
@@ -98,6 +99,9 @@ public:
             return "connection closed before the response was complete";
         case errc::bad_response:
             return "malformed HTTP response";
+        case errc::invalid_header:
+            return "invalid request header field (a name that is not a token, or a CR, LF or NUL "
+                   "in a value)";
         case errc::malformed_response:
             return "malformed provider response";
         }

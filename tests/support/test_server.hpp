@@ -319,6 +319,9 @@ public:
         closed_ = true;
     }
 
+    /// True once the connection is closed (by the session, or the client went away).
+    bool closed() const noexcept { return closed_; }
+
     /// Close the connection (a FIN, without TLS close_notify).
     void close() {
         boost::system::error_code ec;

@@ -1020,7 +1020,7 @@ BOOST_AUTO_TEST_CASE(sync_send_throws_llmap_error) {
 }
 
 BOOST_AUTO_TEST_CASE(error_messages_are_complete) {
-    for (int v = 100; v <= 112; ++v) {
+    for (int v = 100; v <= 113; ++v) {
         auto m = llmap::make_error_code(static_cast<errc>(v)).message();
         BOOST_TEST(m != "unknown llmap error", v);
     }
@@ -1056,6 +1056,261 @@ BOOST_AUTO_TEST_CASE(retry_after_parsing) {
     }
     last.response.headers = {{"retry-after", "7"}};
     BOOST_TEST(llmap::http::detail::retry_delay(p, 0, last).count() == 7000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a hostile or broken server sends (each of these once corrupted the next call)
+// ---------------------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(interim_responses_are_skipped) {
+    // 100 Continue and 103 Early Hints come before the real answer: they are not the answer,
+    // and the connection goes back to the pool only once the real one has been read.
+    std::atomic<int> n{0};
+    test_server srv([&](const request&, test_session& s) {
+        if (n++ == 0)
+            s.write_raw("HTTP/1.1 100 Continue\r\n\r\n"
+                        "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+        else
+            s.respond(200, "second");
+    });
+    client c(quick());
+    http_response r = c.send(post(srv.url()));
+    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.body == "first");
+    BOOST_TEST(c.send(post(srv.url())).body == "second");
+    BOOST_TEST(srv.request_count() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(interim_responses_before_a_stream) {
+    test_server srv([](const request&, test_session& s) {
+        s.write_raw("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n");
+        s.write_raw(sse_head);
+        s.write_raw(chunk("data: 1\n\n"));
+        s.write_raw(chunk(""));
+    });
+    client c(quick());
+    std::string got;
+    http_response r = c.stream(post(srv.url()), [&](std::string_view b) { got += b; });
+    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(got == "data: 1\n\n");
+}
+
+BOOST_AUTO_TEST_CASE(endless_interim_responses_are_a_bad_response) {
+    test_server srv([](const request&, test_session& s) {
+        for (int i = 0; i < 100 && !s.closed(); ++i)
+            s.write_raw("HTTP/1.1 103 Early Hints\r\n\r\n");
+        s.respond(200, "late");
+    });
+    client c(quick());
+    BOOST_TEST(send_error(c, post(srv.url())) == errc::bad_response);
+}
+
+BOOST_AUTO_TEST_CASE(switching_protocols_is_a_bad_response) {
+    // We never ask for an upgrade: a 101 is not an interim answer to skip.
+    test_server srv([](const request&, test_session& s) {
+        s.write_raw("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+        s.close();
+    });
+    client c(quick());
+    BOOST_TEST(send_error(c, post(srv.url())) == errc::bad_response);
+}
+
+namespace {
+
+/// A server whose first answer carries a second, unasked-for answer behind it.
+void pipelined_garbage(std::atomic<int>& n, test_session& s) {
+    if (n++ == 0)
+        s.write_raw("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst"
+                    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
+    else
+        s.respond(200, "fresh");
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(bytes_after_a_response_never_reach_the_next_call) {
+    std::atomic<int> n{0};
+    test_server srv([&](const request&, test_session& s) { pipelined_garbage(n, s); });
+    client c(quick());
+    BOOST_TEST(c.send(post(srv.url())).body == "first");
+    BOOST_TEST(c.send(post(srv.url())).body == "fresh");
+    BOOST_TEST(srv.connections() == 2u); // the first connection was not pooled
+}
+
+BOOST_AUTO_TEST_CASE(bytes_after_a_response_never_reach_the_next_call_late) {
+    // The extra bytes arrive after the answer was read: the pooled connection is refused
+    // when it is taken.
+    std::atomic<int> n{0};
+    test_server srv([&](const request&, test_session& s) {
+        if (n++ == 0) {
+            s.respond(200, "first");
+            s.sleep(milliseconds(100));
+            s.write_raw("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
+        } else {
+            s.respond(200, "fresh");
+        }
+    });
+    client c(quick());
+    BOOST_TEST(c.send(post(srv.url())).body == "first");
+    std::this_thread::sleep_for(milliseconds(300));
+    BOOST_TEST(c.send(post(srv.url())).body == "fresh");
+}
+
+BOOST_AUTO_TEST_CASE(bytes_after_a_response_never_reach_the_next_call_over_tls) {
+    std::atomic<int> n{0};
+    test_server srv([&](const request&, test_session& s) { pipelined_garbage(n, s); },
+                    &pki().localhost);
+    auto opts = quick();
+    opts.tls.ca_pem = pki().ca_pem;
+    client c(opts);
+    BOOST_TEST(c.send(post(srv.url())).body == "first");
+    std::this_thread::sleep_for(milliseconds(100));
+    BOOST_TEST(c.send(post(srv.url())).body == "fresh");
+}
+
+BOOST_AUTO_TEST_CASE(bytes_after_a_stream_never_reach_the_next_call) {
+    std::atomic<int> n{0};
+    test_server srv([&](const request&, test_session& s) {
+        if (n++ == 0) {
+            s.write_raw(sse_head);
+            s.write_raw(chunk("data: 1\n\n") + chunk("") +
+                        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale");
+        } else {
+            s.respond(200, "fresh");
+        }
+    });
+    client c(quick());
+    std::string got;
+    c.stream(post(srv.url()), [&](std::string_view b) { got += b; });
+    BOOST_TEST(got == "data: 1\n\n");
+    BOOST_TEST(c.send(post(srv.url())).body == "fresh");
+}
+
+BOOST_AUTO_TEST_CASE(huge_retry_after_values_fall_back_to_the_backoff) {
+    // Each of these once overflowed into a negative wait that passed the cap, so every retry
+    // went out at once. A wait over the cap is not honoured: the backoff applies.
+    llmap::http::retry_policy p;
+    p.jitter = 0;
+    llmap::http::detail::op_result last;
+    const std::vector<std::pair<std::string, std::string>> huge[] = {
+        {{"retry-after", "1e300"}},
+        {{"retry-after", "9300000000000000"}},
+        {{"retry-after", "18446744073709551616"}},
+        {{"retry-after-ms", "9.3e18"}},
+        {{"retry-after-ms", "1e308"}},
+        {{"retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"}},
+        {{"retry-after", "Sat, 01 Jan 2300 00:00:00 GMT"}},
+    };
+    for (const auto& h : huge) {
+        last.response.headers = h;
+        auto d = llmap::http::detail::server_delay(last.response);
+        BOOST_TEST_REQUIRE(d.has_value(), h[0].second);
+        BOOST_TEST((*d > p.max_retry_after), h[0].second);
+        BOOST_TEST(llmap::http::detail::retry_delay(p, 0, last).count() == 2000, h[0].second);
+    }
+    // Just under the cap is honoured; a date in the far past is no wait.
+    last.response.headers = {{"retry-after-ms", "59999"}};
+    BOOST_TEST(llmap::http::detail::retry_delay(p, 0, last).count() == 59999);
+    last.response.headers = {{"retry-after", "Mon, 01 Jan 1900 00:00:00 GMT"}};
+    BOOST_TEST(llmap::http::detail::server_delay(last.response)->count() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(header_injection_is_refused_before_sending) {
+    test_server srv(ok_handler);
+    client c(quick());
+    const std::pair<std::string, std::string> bad[] = {
+        {"Authorization", "Bearer sk-abc\r\nX-Injected: yes"},
+        {"Authorization", "Bearer sk-abc\nX-Injected: yes"},
+        {"x-api-key", std::string("sk-abc\0def", 10)},
+        {"X-Bad Name", "v"},
+        {"X-Bad:Name", "v"},
+        {"", "v"},
+        {"X-Inj\r\nX-Injected", "yes"},
+    };
+    for (const auto& h : bad) {
+        auto req = post(srv.url());
+        req.headers.push_back(h);
+        try {
+            c.send(req);
+            BOOST_ERROR("no error for header " << h.first);
+        } catch (const llmap::error& e) {
+            BOOST_TEST(e.code() == errc::invalid_header);
+            // The value may be a key: never in the message.
+            BOOST_TEST(std::string(e.what()).find("sk-abc") == std::string::npos);
+        }
+    }
+    BOOST_TEST(srv.request_count() == 0u);
+    // Tabs and non-ASCII bytes are legal in a value.
+    auto req = post(srv.url());
+    req.headers.emplace_back("X-Fine", "a\tb \xc3\xa9");
+    BOOST_TEST(c.send(req).status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(client_destroyed_by_its_own_handler) {
+    // The handler holds the last owner of a client with its own thread: the client is
+    // destroyed on that thread, which therefore cannot be joined there.
+    test_server srv(ok_handler);
+    for (int i = 0; i < 5; ++i) {
+        auto c = std::make_shared<client>(quick());
+        std::promise<unsigned> done;
+        auto result = done.get_future();
+        c->async_send(post(srv.url()),
+                      [c, &done](boost::system::error_code, http_response r) mutable {
+                          c.reset(); // the last owner
+                          done.set_value(r.status);
+                      });
+        c.reset();
+        BOOST_TEST(result.get() == 200u);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(destroying_a_client_cancels_its_calls_in_flight) {
+    test_server srv([](const request&, test_session& s) { s.sleep(std::chrono::seconds(30)); });
+    std::promise<boost::system::error_code> done;
+    auto result = done.get_future();
+    auto start = std::chrono::steady_clock::now();
+    {
+        client c(quick()); // a 20 s request timeout
+        c.async_send(post(srv.url()),
+                     [&](boost::system::error_code ec, http_response) { done.set_value(ec); });
+        std::this_thread::sleep_for(milliseconds(100)); // the request is on the wire
+    }
+    BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(5)));
+    BOOST_TEST_REQUIRE((result.wait_for(std::chrono::seconds(5)) == std::future_status::ready));
+    BOOST_TEST(result.get() == errc::cancelled);
+}
+
+BOOST_AUTO_TEST_CASE(destroying_a_client_on_a_user_executor_cancels_its_calls) {
+    test_server srv([](const request&, test_session& s) { s.sleep(std::chrono::seconds(30)); });
+    net::io_context ioc;
+    std::optional<boost::system::error_code> got;
+    {
+        client c(ioc.get_executor(), quick());
+        c.async_send(post(srv.url()),
+                     [&](boost::system::error_code ec, http_response) { got = ec; });
+        ioc.run_for(milliseconds(100));
+    }
+    auto start = std::chrono::steady_clock::now();
+    ioc.run_for(std::chrono::seconds(5));
+    BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(5)));
+    BOOST_TEST_REQUIRE(got.has_value());
+    BOOST_TEST(*got == errc::cancelled);
+}
+
+BOOST_AUTO_TEST_CASE(failure_after_retries_says_how_many_attempts) {
+    test_server srv([](const request&, test_session& s) { s.reset(); });
+    client c(quick(2));
+    try {
+        c.send(post(srv.url()));
+        BOOST_ERROR("no error");
+    } catch (const llmap::error& e) {
+        BOOST_TEST(std::string(e.what()).find("after 3 attempts") != std::string::npos, e.what());
+    }
+    test_server busy([](const request&, test_session& s) { s.respond(503, "busy"); });
+    BOOST_TEST(c.send(post(busy.url())).attempts == 3u);
+    test_server fine(ok_handler);
+    BOOST_TEST(c.send(post(fine.url())).attempts == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -29,14 +29,16 @@ class thread_pool;
 
 namespace llmap::http {
 
-/** Describe a failed request for an exception message: the error and the request's method,
-    scheme, host, port and path.
+/** Describe a failed request for an exception message: the error, the request's method,
+    scheme, host, port and path, and how many attempts were made when there were several.
 
     The query string, user info and header fields are left out: they are where credentials
     live (`?key=` for some APIs, `Authorization`, `x-api-key`).
+
+    @param attempts `http_response::attempts` of the failed call.
 */
 LLMAP_DECL std::string describe_failure(const boost::system::error_code& ec,
-                                        const http_request& req);
+                                        const http_request& req, unsigned attempts = 1);
 
 namespace detail {
 
@@ -103,7 +105,11 @@ public:
     client(const client&) = delete;
     client& operator=(const client&) = delete;
 
-    /// Closes the idle connections; with an own thread, waits for running operations.
+    /** Cancels the operations in flight (they complete with `errc::cancelled`) and closes
+        the idle connections; with an own thread, waits for their handlers to have run, unless
+        it is destroyed on that thread (by a handler holding its last owner): the thread is
+        then joined by another once the handler returns.
+    */
     LLMAP_DECL ~client();
 
     /// The executor operations run on.
@@ -115,10 +121,13 @@ public:
     /** Send a request and read the whole response.
 
         Completes with `void(boost::system::error_code, http_response)`. The error is an
-        `llmap::errc`: `invalid_url`, `connection_failed`, `connection_closed`, `tls_error`,
-        `proxy_error`, `connect_timeout`, `request_timeout`, `body_too_large`,
-        `bad_response` or `cancelled` (through the token's cancellation slot; any
-        cancellation type aborts the request). Retries (see `retry_policy`) happen inside.
+        `llmap::errc`: `invalid_url`, `invalid_header` (a header name that is not a token, or a
+        CR, LF or NUL in a value: nothing is sent), `connection_failed`, `connection_closed`,
+        `tls_error`, `proxy_error`, `connect_timeout`, `request_timeout`, `body_too_large`,
+        `bad_response` or `cancelled` (through the token's cancellation slot, any
+        cancellation type aborting the request; or because the client was destroyed).
+        Retries (see `retry_policy`) happen inside; `http_response::attempts` counts them.
+        Interim `1xx` answers are read past; a `101` is `bad_response`.
     */
     template <class CompletionToken>
     auto async_send(http_request req, CompletionToken&& token) {

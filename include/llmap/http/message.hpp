@@ -72,6 +72,8 @@ struct http_response {
     std::vector<std::pair<std::string, std::string>> headers;
     /// The body.
     std::string body;
+    /// How many times the request was sent (retries included); 0 when it never was.
+    unsigned attempts = 0;
 
     /** The value of the first header field named `name` (compared case-insensitively),
         or empty when there is none.

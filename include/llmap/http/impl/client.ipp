@@ -49,6 +49,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -66,6 +67,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -78,7 +80,8 @@ namespace llmap::http {
     The query string, user info and header fields are left out: they are where credentials
     live (`?key=` for some APIs, `Authorization`, `x-api-key`).
 */
-std::string describe_failure(const boost::system::error_code& ec, const http_request& req) {
+std::string describe_failure(const boost::system::error_code& ec, const http_request& req,
+                             unsigned attempts) {
     std::string where;
     auto u = boost::urls::parse_uri(req.url);
     if (u) {
@@ -87,8 +90,11 @@ std::string describe_failure(const boost::system::error_code& ec, const http_req
     } else {
         where = "(invalid URL)";
     }
-    return "llmap: " + ec.message() + " (" +
-           std::string(boost::beast::http::to_string(req.method)) + " " + where + ")";
+    std::string out = "llmap: " + ec.message() + " (" +
+                      std::string(boost::beast::http::to_string(req.method)) + " " + where + ")";
+    if (attempts > 1)
+        out += " after " + std::to_string(attempts) + " attempts";
+    return out;
 }
 
 namespace detail {
@@ -160,8 +166,10 @@ struct connection {
         // minutes; 30 s keeps us clear of most of them, and a stale one is retried anyway.
         if (!sock.is_open() || clock::now() - idle_since > std::chrono::seconds(30))
             return false;
-        // A peeked EOF or error means the server has closed it. Pending bytes are a protocol
-        // error for plain HTTP, but may be a TLS 1.3 session ticket: keep those.
+        // A peeked EOF or error means the server has closed it. Pending bytes are an answer
+        // nobody asked for, or (on TLS) records of unknown content: either way the connection
+        // is in a state we cannot vouch for, and the next call must not read them. A TLS 1.3
+        // session ticket comes right after the handshake and is read with the first answer.
         char c;
 #ifdef MSG_DONTWAIT
         // One system call, without switching the socket's mode back and forth.
@@ -183,7 +191,20 @@ struct connection {
         if (peek)
             return false;
 #endif
-        return n > 0 && tls.has_value();
+        return false; // n == 0: closed; n > 0: unread bytes
+    }
+
+    /** True when nothing of the last exchange is left unread: no buffered bytes, and on TLS
+        no decrypted or undecrypted data waiting inside OpenSSL. Only such a connection may
+        carry another request.
+    */
+    bool drained() {
+        if (buffer.size() != 0)
+            return false;
+        if (!tls)
+            return true;
+        SSL* ssl = tls->native_handle();
+        return SSL_pending(ssl) == 0 && BIO_ctrl_pending(SSL_get_rbio(ssl)) == 0;
     }
 };
 
@@ -245,6 +266,8 @@ private:
     std::mutex mutex_;
     std::map<pool_key, std::vector<std::shared_ptr<connection>>> idle_;
 };
+
+struct op_state;
 
 /// The state a client shares with its running operations (which may outlive it).
 struct client_impl {
@@ -310,6 +333,26 @@ struct client_impl {
     bool single_thread;
     std::optional<proxy_target> proxy;
     connection_pool pool;
+
+    /// Operations started and not yet completed, so that the client can cancel them.
+    std::mutex ops_mutex;
+    std::vector<std::weak_ptr<op_state>> ops;
+
+    void track(const std::shared_ptr<op_state>& op) {
+        std::lock_guard lock(ops_mutex);
+        ops.push_back(op);
+    }
+
+    void forget(const op_state* op) {
+        std::lock_guard lock(ops_mutex);
+        std::erase_if(ops, [op](const std::weak_ptr<op_state>& w) {
+            auto s = w.lock();
+            return !s || s.get() == op;
+        });
+    }
+
+    /// Cancel every operation in flight, each on its own strand.
+    inline void cancel_all();
 };
 
 /** The state of one operation, on its own strand: the timers, the current connection, and
@@ -364,6 +407,19 @@ struct op_state : std::enable_shared_from_this<op_state> {
     }
 };
 
+void client_impl::cancel_all() {
+    std::vector<std::shared_ptr<op_state>> live;
+    {
+        std::lock_guard lock(ops_mutex);
+        for (auto& w : ops)
+            if (auto s = w.lock())
+                live.push_back(std::move(s));
+        ops.clear();
+    }
+    for (auto& s : live)
+        net::post(s->ex, [s] { s->cancel(); });
+}
+
 struct op_result {
     error_code ec;
     http_response response;
@@ -411,8 +467,12 @@ inline bool retryable_error(error_code ec) {
            ec == errc::connect_timeout;
 }
 
-/// Parse an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form RFC 9110 requires.
-inline std::optional<std::chrono::system_clock::time_point> parse_http_date(const std::string& s) {
+/** Parse an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form RFC 9110 requires.
+
+    In seconds: a nanosecond `system_clock::time_point` ends in 2262, and a server may name
+    any year up to 9999.
+*/
+inline std::optional<std::chrono::sys_seconds> parse_http_date(const std::string& s) {
     char month[4] = {};
     int d = 0, y = 0, hh = 0, mm = 0, ss = 0;
     if (std::sscanf(s.c_str(), "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &d, month, &y, &hh, &mm, &ss) !=
@@ -429,30 +489,47 @@ inline std::optional<std::chrono::system_clock::time_point> parse_http_date(cons
                                     std::chrono::day(static_cast<unsigned>(d))};
     if (!ymd.ok())
         return std::nullopt;
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+        return std::nullopt;
     return std::chrono::sys_days(ymd) + std::chrono::hours(hh) + std::chrono::minutes(mm) +
            std::chrono::seconds(ss);
 }
 
-/// The wait the server asked for, if it did and the value is readable.
+/** The wait the server asked for, if it did and the value is readable.
+
+    Any value a server sends stays in range: a wait longer than `longest_server_delay` (far
+    beyond any cap a policy sets) is returned as that, so it compares as "too long" instead of
+    overflowing into a negative wait.
+*/
+inline constexpr std::chrono::milliseconds longest_server_delay{1'000'000'000'000}; // 31 years
+
 inline std::optional<std::chrono::milliseconds> server_delay(const http_response& r) {
+    // A count of milliseconds (finite, not negative, possibly huge) into range.
+    auto clamp_ms = [](double ms) {
+        const auto limit = static_cast<double>(longest_server_delay.count());
+        return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(std::min(ms, limit))));
+    };
     auto number = [](const std::string& v) -> std::optional<double> {
         double x = 0;
         auto [p, e] = std::from_chars(v.data(), v.data() + v.size(), x);
+        if (e == std::errc::result_out_of_range && p == v.data() + v.size() && v[0] != '-')
+            return std::numeric_limits<double>::max(); // larger than a double: still "too long"
         if (e != std::errc() || p != v.data() + v.size() || !(x >= 0) || !std::isfinite(x))
             return std::nullopt;
         return x;
     };
     if (auto v = number(r.header("retry-after-ms")))
-        return std::chrono::milliseconds(static_cast<long long>(std::ceil(*v)));
+        return clamp_ms(*v);
     std::string ra = r.header("retry-after");
     if (ra.empty())
         return std::nullopt;
     if (auto v = number(ra))
-        return std::chrono::milliseconds(static_cast<long long>(std::ceil(*v * 1000)));
+        return clamp_ms(std::min(*v, std::numeric_limits<double>::max() / 1000) * 1000);
     if (auto t = parse_http_date(ra)) {
-        auto d =
-            std::chrono::ceil<std::chrono::milliseconds>(*t - std::chrono::system_clock::now());
-        return std::max(d, std::chrono::milliseconds(0));
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        if (*t <= now)
+            return std::chrono::milliseconds(0);
+        return std::min<std::chrono::milliseconds>(*t - now, longest_server_delay);
     }
     return std::nullopt;
 }
@@ -565,6 +642,35 @@ inline awaitable<std::shared_ptr<connection>> open_connection(client_impl& impl,
 
 enum class exchange_status { done, stale };
 
+/// More interim answers than this before the final one is a broken (or hostile) server.
+inline constexpr int max_interim_responses = 16;
+
+/** Read up to the header of the final answer into `p` (emplaced and set up by `setup`),
+    skipping interim `1xx` answers: Beast parses each as a complete message of its own.
+
+    @param first_got_some set to whether the first header read received anything (a reused
+    connection that yields nothing was closed while idle).
+    @return the read's error; `bad_response` for a `101` (never asked for) or too many interim
+    answers.
+*/
+template <class Stream, class Parser, class Setup>
+awaitable<error_code> read_final_header(Stream& s, connection& c, std::optional<Parser>& p,
+                                        Setup setup, bool& first_got_some) {
+    for (int interim = 0;; ++interim) {
+        setup(p.emplace());
+        auto [ec, n] = co_await bhttp::async_read_header(s, c.buffer, *p, use_tuple);
+        if (interim == 0)
+            first_got_some = p->got_some();
+        if (ec)
+            co_return ec;
+        const unsigned status = p->get().result_int();
+        if (status < 100 || status > 199)
+            co_return error_code{};
+        if (status == 101 || interim == max_interim_responses)
+            co_return error_code(errc::bad_response);
+    }
+}
+
 /// Write the request and read the response on an open connection.
 template <class Stream>
 awaitable<exchange_status>
@@ -586,36 +692,57 @@ exchange(Stream& s, connection& c, op_state& st, const timeouts& tmo, const limi
         for (const auto& f : m)
             r.response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     };
+    // A header read that fails before anything arrived on a reused connection: the server
+    // had closed it while it was idle.
+    auto stale = [&](error_code ec, bool got_some) {
+        return reused && !got_some && closed_while_idle(ec) && !st.cancelled && !st.fired;
+    };
 
     if (!on_body) {
-        bhttp::response_parser<bhttp::string_body> p;
-        p.header_limit(64 * 1024);
-        p.body_limit(lim.max_body);
-        if (msg.method() == bhttp::verb::head)
-            p.skip(true);
-        auto [rec, rn] = co_await bhttp::async_read(s, c.buffer, p, use_tuple);
-        if (rec) {
-            if (reused && !p.got_some() && closed_while_idle(rec) && !st.cancelled && !st.fired)
+        std::optional<bhttp::response_parser<bhttp::string_body>> p;
+        bool got_some = false;
+        error_code hec = co_await read_final_header(
+            s, c, p,
+            [&](auto& parser) {
+                parser.header_limit(64 * 1024);
+                parser.body_limit(lim.max_body);
+                if (msg.method() == bhttp::verb::head)
+                    parser.skip(true);
+            },
+            got_some);
+        if (hec) {
+            if (stale(hec, got_some))
                 co_return exchange_status::stale;
+            r.ec = classify(st, hec, errc::connection_closed);
+            co_return exchange_status::done;
+        }
+        auto [rec, rn] = co_await bhttp::async_read(s, c.buffer, *p, use_tuple);
+        if (rec) {
             r.ec = classify(st, rec, errc::connection_closed);
             co_return exchange_status::done;
         }
-        take_header(p.get());
-        r.response.body = std::move(p.get().body());
-        keep_alive = p.get().keep_alive();
+        take_header(p->get());
+        r.response.body = std::move(p->get().body());
+        keep_alive = p->get().keep_alive();
         co_return exchange_status::done;
     }
 
-    bhttp::response_parser<bhttp::buffer_body> p;
-    p.header_limit(64 * 1024);
-    p.body_limit(boost::none); // a stream is bounded per event, by its parser
-    auto [hec, hn] = co_await bhttp::async_read_header(s, c.buffer, p, use_tuple);
+    std::optional<bhttp::response_parser<bhttp::buffer_body>> parser;
+    bool got_some = false;
+    error_code hec = co_await read_final_header(
+        s, c, parser,
+        [](auto& p) {
+            p.header_limit(64 * 1024);
+            p.body_limit(boost::none); // a stream is bounded per event, by its parser
+        },
+        got_some);
     if (hec) {
-        if (reused && !p.got_some() && closed_while_idle(hec) && !st.cancelled && !st.fired)
+        if (stale(hec, got_some))
             co_return exchange_status::stale;
         r.ec = classify(st, hec, errc::connection_closed);
         co_return exchange_status::done;
     }
+    auto& p = *parser;
     take_header(p.get());
     const bool success = r.response.status / 100 == 2;
 
@@ -709,12 +836,37 @@ inline awaitable<void> attempt(client_impl& impl, op_state& st, const target& t,
             c->close();
             continue;
         }
-        if (!r.ec && keep_alive && !st.fired && !st.cancelled && c->sock.is_open())
+        if (!r.ec && keep_alive && !st.fired && !st.cancelled && c->sock.is_open() && c->drained())
             impl.pool.give(key, std::move(c));
         else
             c->close();
         co_return;
     }
+}
+
+/// A header field name is a token (RFC 9110 5.1): no space, colon, CR, LF or NUL.
+inline bool valid_field_name(std::string_view name) noexcept {
+    if (name.empty())
+        return false;
+    for (unsigned char c : name) {
+        const bool tchar = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                           (c >= 'A' && c <= 'Z') ||
+                           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
+                               std::string_view::npos;
+        if (!tchar)
+            return false;
+    }
+    return true;
+}
+
+/** A header field value holds no control character but HTAB (RFC 9110 5.5): a CR or LF would
+    end the field and start another one of the sender's choosing (header injection).
+*/
+inline bool valid_field_value(std::string_view value) noexcept {
+    for (unsigned char c : value)
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return false;
+    return true;
 }
 
 inline awaitable<op_result> run(std::shared_ptr<client_impl> impl, std::shared_ptr<op_state> st,
@@ -724,6 +876,13 @@ inline awaitable<op_result> run(std::shared_ptr<client_impl> impl, std::shared_p
     if (!t) {
         r.ec = errc::invalid_url;
         co_return r;
+    }
+    // Every header the library sends passes here: one check, before any byte goes out.
+    for (const auto& [name, value] : req.headers) {
+        if (!valid_field_name(name) || !valid_field_value(value)) {
+            r.ec = errc::invalid_header;
+            co_return r;
+        }
     }
     bhttp::request<bhttp::string_body> msg{req.method, t->path, 11};
     msg.set(bhttp::field::host, t->host_header);
@@ -743,6 +902,7 @@ inline awaitable<op_result> run(std::shared_ptr<client_impl> impl, std::shared_p
     for (int retry = 0;; ++retry) {
         bool delivered = false;
         co_await attempt(*impl, *st, *t, tmo, msg, cb, r, delivered);
+        r.response.attempts = static_cast<unsigned>(retry) + 1;
         if (st->cancelled) {
             r.ec = errc::cancelled;
             co_return r;
@@ -757,6 +917,7 @@ inline awaitable<op_result> run(std::shared_ptr<client_impl> impl, std::shared_p
         if (st->cancelled) {
             r = op_result{};
             r.ec = errc::cancelled;
+            r.response.attempts = static_cast<unsigned>(retry) + 1;
             co_return r;
         }
     }
@@ -776,19 +937,26 @@ void start(std::shared_ptr<client_impl> impl, http_request req, body_callback on
     }
     auto hex = net::get_associated_executor(handler, impl->ex);
     auto ex = st->ex;
-    net::co_spawn(
-        ex, run(std::move(impl), st, std::move(req), std::move(on_body)),
-        [st, slot, hex, handler = std::move(handler)](std::exception_ptr e, op_result r) mutable {
-            st->finished = true;
-            st->disarm();
-            if (slot.is_connected())
-                slot.clear();
-            if (e)
-                std::rethrow_exception(e); // from a stream callback (see async_stream)
-            net::dispatch(hex, [handler = std::move(handler), r = std::move(r)]() mutable {
-                std::move(handler)(r.ec, std::move(r.response));
-            });
-        });
+    // A blocking call's context is the caller's own: nobody else can destroy its client.
+    if (!impl->single_thread)
+        impl->track(st);
+    auto owner = impl;
+    net::co_spawn(ex, run(std::move(impl), st, std::move(req), std::move(on_body)),
+                  [st, owner = std::move(owner), slot, hex,
+                   handler = std::move(handler)](std::exception_ptr e, op_result r) mutable {
+                      st->finished = true;
+                      st->disarm();
+                      if (!owner->single_thread)
+                          owner->forget(st.get());
+                      if (slot.is_connected())
+                          slot.clear();
+                      if (e)
+                          std::rethrow_exception(e); // from a stream callback (see async_stream)
+                      net::dispatch(hex,
+                                    [handler = std::move(handler), r = std::move(r)]() mutable {
+                                        std::move(handler)(r.ec, std::move(r.response));
+                                    });
+                  });
 }
 
 /** Where a thread's blocking calls run: an `io_context` driven by the calling thread itself,
@@ -875,10 +1043,58 @@ client::client(client_options opts)
 
 client::client(client&&) noexcept = default;
 
+namespace detail {
+
+/** Joins the thread pools of clients destroyed on their own thread, which cannot join
+    themselves there; the last ones at exit.
+*/
+class pool_reaper {
+public:
+    static void adopt(std::unique_ptr<net::thread_pool> pool) {
+        static pool_reaper reaper;
+        std::lock_guard lock(reaper.mutex_);
+        std::erase_if(reaper.threads_, [](job& j) {
+            if (!*j.done)
+                return false;
+            j.thread.join();
+            return true;
+        });
+        auto done = std::make_shared<std::atomic<bool>>(false);
+        reaper.threads_.push_back(
+            {std::thread([pool = std::move(pool), done]() mutable {
+                 pool->join(); // once the handler that destroyed the client has returned
+                 pool.reset();
+                 *done = true;
+             }),
+             done});
+    }
+
+    ~pool_reaper() {
+        for (auto& j : threads_)
+            j.thread.join();
+    }
+
+private:
+    struct job {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> done;
+    };
+    std::mutex mutex_;
+    std::vector<job> threads_;
+};
+
+} // namespace detail
+
 client::~client() {
-    if (impl_)
-        impl_->pool.clear();
-    if (owned_)
+    if (!impl_)
+        return; // moved from
+    impl_->cancel_all();
+    impl_->pool.clear();
+    if (!owned_)
+        return;
+    if (owned_->get_executor().running_in_this_thread())
+        detail::pool_reaper::adopt(std::move(owned_));
+    else
         owned_->join();
 }
 
@@ -945,7 +1161,7 @@ http_response client::wait(http_request req, detail::body_callback on_body,
         throw llmap::error(errc::cancelled, describe_failure(errc::cancelled, described));
     auto& [ec, r] = *out;
     if (ec)
-        throw llmap::error(ec, describe_failure(ec, described));
+        throw llmap::error(ec, describe_failure(ec, described, r.attempts));
     return std::move(r);
 }
 
