@@ -27,6 +27,7 @@
 #include <llmap/providers/openai.hpp>
 #include <llmap/providers/openai_compatible.hpp>
 #include <llmap/registry.hpp>
+#include <llmap/stream_reader.hpp>
 #include <llmap/types.hpp>
 
 #endif

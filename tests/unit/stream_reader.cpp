@@ -1,0 +1,208 @@
+//
+// Copyright (c) 2026 The llmap authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+// llmap/stream_reader.hpp: recorded Chat Completions streams read one event at a time,
+// blocking and from a coroutine, on the concrete model and on any_model; the events must be
+// those the callback form gets, and the result the response it returns.
+
+#include <llmap/stream_reader.hpp>
+
+#include <llmap/any_model.hpp>
+#include <llmap/providers/openai_compatible.hpp>
+
+#include "../support/fixtures.hpp"
+#include "../support/test_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fx = test::fixtures;
+namespace ts = llmap::test;
+namespace net = boost::asio;
+
+/// The recorded streams of Chat Completions answers with text (Rig's OpenAI cassettes).
+std::vector<std::string> recorded_streams() {
+    std::vector<std::string> out;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/chat/completions" && e.status == 200 &&
+            e.response_body.starts_with("data:"))
+            out.push_back(std::move(e.response_body));
+    return out;
+}
+
+/// A server that answers every request with `body` as a stream, in pieces.
+ts::test_server stream_server(const std::string& body) {
+    return ts::test_server([body](const ts::test_server::request&, ts::test_session& s) {
+        s.write_raw("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n");
+        for (std::size_t at = 0; at < body.size(); at += 97)
+            s.write_raw(std::string_view(body).substr(at, 97));
+    });
+}
+
+auto chat_model(const ts::test_server& srv) {
+    llmap::provider_config c;
+    c.api_key = "sk-test";
+    c.base_url = srv.url("/v1");
+    c.transport.retry.max_retries = 0;
+    return llmap::openai_chat(c).model("gpt-4o");
+}
+
+/// The events and response of the callback form, to compare with.
+struct pushed {
+    std::vector<llmap::stream_event> events;
+    llmap::response result;
+};
+
+template <class Model>
+pushed push_stream(Model& m) {
+    pushed p;
+    p.result =
+        m.stream({.prompt = "hi"}, [&](const llmap::stream_event& e) { p.events.push_back(e); });
+    return p;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(stream_reader)
+
+BOOST_AUTO_TEST_CASE(blocking_reads_give_the_callbacks_events) {
+    auto const streams = recorded_streams();
+    BOOST_REQUIRE(streams.size() >= 5u);
+    for (std::size_t i = 0; i < 5; ++i) {
+        auto srv = stream_server(streams[i]);
+        auto m = chat_model(srv);
+        auto const expected = push_stream(m);
+        BOOST_REQUIRE(!expected.events.empty());
+
+        auto s = llmap::open_stream(m, {.prompt = "hi"});
+        std::vector<llmap::stream_event> got;
+        while (auto ev = s.next())
+            got.push_back(std::move(*ev));
+        BOOST_TEST((got == expected.events));
+        BOOST_TEST((s.result() == expected.result));
+        BOOST_TEST(!s.next().has_value()); // the end stays the end
+    }
+}
+
+BOOST_AUTO_TEST_CASE(awaited_reads_on_any_model) {
+    auto const streams = recorded_streams();
+    auto srv = stream_server(streams.at(0));
+    auto concrete = chat_model(srv);
+    auto const expected = push_stream(concrete);
+    llmap::any_model m = chat_model(srv);
+
+    net::io_context ioc;
+    std::vector<llmap::stream_event> got;
+    llmap::response result;
+    net::co_spawn(
+        ioc,
+        [&]() -> net::awaitable<void> {
+            llmap::request const req{.prompt = "hi"};
+            auto s = llmap::open_stream(m, req);
+            while (auto ev = co_await s.async_next(net::use_awaitable))
+                got.push_back(std::move(*ev));
+            result = s.result();
+        },
+        net::detached);
+    ioc.run();
+    BOOST_TEST((got == expected.events));
+    BOOST_TEST((result == expected.result));
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_stream_throws_after_its_events) {
+    // The stream ends in the middle of an event: the events before it come first, then the
+    // error, from next() and from async_next alike.
+    auto const streams = recorded_streams();
+    std::string cut = streams.at(0);
+    cut.resize(cut.size() / 2);
+    cut += "\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"x";
+    auto srv = stream_server(cut);
+    auto m = chat_model(srv);
+
+    auto s = llmap::open_stream(m, {.prompt = "hi"});
+    std::size_t events = 0;
+    try {
+        while (s.next())
+            ++events;
+        BOOST_ERROR("no error");
+    } catch (const llmap::error& e) {
+        BOOST_TEST((e.code() == llmap::errc::malformed_response));
+    }
+    BOOST_TEST(events > 0u);
+    BOOST_CHECK_THROW(s.result(), llmap::error);
+
+    auto a = llmap::open_stream(m, {.prompt = "hi"});
+    std::size_t awaited = 0;
+    for (;;) {
+        auto f = a.async_next(net::use_future);
+        try {
+            if (!f.get())
+                break;
+            ++awaited;
+        } catch (const llmap::error& e) {
+            BOOST_TEST((e.code() == llmap::errc::malformed_response));
+            break;
+        }
+    }
+    BOOST_TEST(awaited == events);
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_dropped_early_stops_its_stream) {
+    // A stream that goes on for as long as it is read: dropping the reader must end it (the
+    // server sees its connection closed), not leave it running.
+    std::atomic<bool> stopped{false};
+    ts::test_server srv([&](const ts::test_server::request&, ts::test_session& s) {
+        s.write_raw("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n");
+        std::string const event = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\","
+                                  "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\n";
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx\r\n", event.size());
+        for (int i = 0; i < 2000 && !s.closed(); ++i) {
+            s.write_raw(std::string(size) + event + "\r\n");
+            s.sleep(std::chrono::milliseconds(5));
+        }
+        stopped = s.closed();
+    });
+    auto m = chat_model(srv);
+    {
+        auto s = llmap::open_stream(m, {.prompt = "hi"});
+        BOOST_TEST_REQUIRE(s.next().has_value());
+    }
+    auto const until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!stopped && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    BOOST_TEST(stopped.load());
+}
+
+BOOST_AUTO_TEST_CASE(a_model_without_streaming_ends_the_reader_with_its_error) {
+    struct chat_only {
+        llmap::response complete(const llmap::request&) { return {}; }
+    };
+    llmap::any_model m = chat_only{};
+    auto s = llmap::open_stream(m, {.prompt = "hi"});
+    BOOST_CHECK_EXCEPTION(s.next(), llmap::error, [](const llmap::error& e) {
+        return e.code() == llmap::errc::unsupported_capability;
+    });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
