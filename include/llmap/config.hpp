@@ -10,6 +10,8 @@
 
 #include <llmap/http/options.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -34,6 +36,13 @@ struct provider_config {
     std::vector<std::pair<std::string, std::string>> headers;
     /// The transport's settings: timeouts, retry policy, extra CAs, proxy and size limits.
     http::client_options transport;
+    /** Where the provider's asynchronous calls run (their I/O, stream handlers and completion
+        handlers, unless a handler has an executor of its own). Empty: a thread of the
+        provider's own, started on its first asynchronous call. Give yours to run every call
+        on your `io_context` or thread pool, which must then be run; the blocking calls run on
+        their caller's thread either way.
+    */
+    boost::asio::any_io_executor executor{};
 
     /// A copy with another base URL.
     provider_config with_base_url(std::string url) const {
@@ -46,6 +55,13 @@ struct provider_config {
     provider_config with_api_key(std::string key) const {
         provider_config c = *this;
         c.api_key = std::move(key);
+        return c;
+    }
+
+    /// A copy whose asynchronous calls run on `ex` (see `executor`).
+    provider_config with_executor(boost::asio::any_io_executor ex) const {
+        provider_config c = *this;
+        c.executor = std::move(ex);
         return c;
     }
 

@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstdio>
 #include <future>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -203,6 +204,55 @@ BOOST_AUTO_TEST_CASE(a_model_without_streaming_ends_the_reader_with_its_error) {
     BOOST_CHECK_EXCEPTION(s.next(), llmap::error, [](const llmap::error& e) {
         return e.code() == llmap::errc::unsupported_capability;
     });
+}
+
+BOOST_AUTO_TEST_CASE(a_provider_on_the_users_executor) {
+    // provider_config::executor: the calls run on the user's io_context, driven by this
+    // thread alone (the provider starts no thread of its own), stream events included.
+    auto const streams = recorded_streams();
+    auto srv = stream_server(streams.at(0));
+    auto const expected = [&] {
+        auto m = chat_model(srv);
+        return push_stream(m);
+    }();
+
+    net::io_context ioc;
+    llmap::provider_config c;
+    c.api_key = "sk-test";
+    c.base_url = srv.url("/v1");
+    c = c.with_executor(ioc.get_executor());
+    auto m = llmap::openai_chat(c).model("gpt-4o");
+
+    auto const here = std::this_thread::get_id();
+    std::vector<llmap::stream_event> got;
+    bool all_here = true;
+    std::optional<llmap::response> completed;
+    m.async_stream(
+        {.prompt = "hi"},
+        [&](const llmap::stream_event& e) {
+            all_here = all_here && std::this_thread::get_id() == here;
+            got.push_back(e);
+        },
+        [&](std::exception_ptr e, llmap::response r) {
+            all_here = all_here && std::this_thread::get_id() == here;
+            if (!e)
+                completed = std::move(r);
+        });
+    net::co_spawn(
+        ioc,
+        [&]() -> net::awaitable<void> {
+            auto s = llmap::open_stream(m, {.prompt = "again"});
+            std::size_t n = 0;
+            while (co_await s.async_next(net::use_awaitable))
+                ++n;
+            BOOST_TEST(n == expected.events.size());
+        },
+        net::detached);
+    ioc.run(); // returns once both calls are done: nothing else keeps the context busy
+    BOOST_TEST(all_here);
+    BOOST_TEST((got == expected.events));
+    BOOST_TEST_REQUIRE(completed.has_value());
+    BOOST_TEST((*completed == expected.result));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

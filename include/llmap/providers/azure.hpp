@@ -40,7 +40,8 @@ public:
                                                       .openai_reasoning_models = true};
 
     explicit azure(const provider_config& c)
-        : config_(c), client_(std::make_shared<const detail::lazy_client>(c.transport)) {
+        : config_(c),
+          client_(std::make_shared<const detail::lazy_client>(c.transport, c.executor)) {
         std::string const& url = c.base_url;
         auto const q = url.find('?');
         base_ = url.substr(0, q);

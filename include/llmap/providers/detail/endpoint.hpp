@@ -33,15 +33,21 @@ namespace llmap::detail {
 */
 class lazy_client {
 public:
-    explicit lazy_client(http::client_options options) : options_(std::move(options)) {}
+    /// With an empty `executor`, the client runs its asynchronous calls on a thread of its own.
+    explicit lazy_client(http::client_options options, boost::asio::any_io_executor executor = {})
+        : options_(std::move(options)), executor_(std::move(executor)) {}
 
     http::client& get() const {
-        std::call_once(once_, [this] { client_ = std::make_unique<http::client>(options_); });
+        std::call_once(once_, [this] {
+            client_ = executor_ ? std::make_unique<http::client>(executor_, options_)
+                                : std::make_unique<http::client>(options_);
+        });
         return *client_;
     }
 
 private:
     http::client_options options_;
+    boost::asio::any_io_executor executor_;
     mutable std::once_flag once_;
     mutable std::unique_ptr<http::client> client_;
 };
@@ -160,7 +166,8 @@ public:
         : provider_(std::move(provider)), base_url_(std::move(base_url)), headers_(std::move(auth)),
           key_(std::move(key)), answers_{provider_, {}}, query_(std::move(query)),
           key_required_(key_required), transport_(config.transport),
-          client_(client ? std::move(client) : std::make_shared<const lazy_client>(transport_)) {
+          client_(client ? std::move(client)
+                         : std::make_shared<const lazy_client>(transport_, config.executor)) {
         while (!base_url_.empty() && base_url_.back() == '/')
             base_url_.pop_back();
         headers_.insert(headers_.end(), config.headers.begin(), config.headers.end());
