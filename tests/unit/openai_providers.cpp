@@ -24,6 +24,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -861,6 +862,39 @@ BOOST_AUTO_TEST_CASE(example_any_provider) {
     auto const bad = run_example(server, "OPENAI_CHAT", "any_provider anthropik:claude hi");
     BOOST_TEST(bad.status != 0);
     BOOST_TEST(bad.out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(example_async_chat) {
+    // Three prompts in flight together: the server holds each answer until all three
+    // requests have arrived, so the example passes only if it really sends them at once.
+    std::mutex m;
+    std::condition_variable all_in;
+    int arrived = 0;
+    ts::test_server server([&](const ts::test_server::request& req, ts::test_session& s) {
+        auto const body = json::parse(req.body());
+        auto const& msgs = body.at("messages").as_array();
+        std::string const prompt(msgs.back().at("content").as_string());
+        {
+            std::unique_lock lock(m);
+            ++arrived;
+            all_in.notify_all();
+            all_in.wait_for(lock, std::chrono::seconds(10), [&] { return arrived == 3; });
+        }
+        json::object answer{
+            {"id", "c"},
+            {"object", "chat.completion"},
+            {"created", 1},
+            {"model", "gpt-4o"},
+            {"choices", json::array{json::object{
+                            {"index", 0},
+                            {"message", {{"role", "assistant"}, {"content", "re: " + prompt}}},
+                            {"finish_reason", "stop"}}}}};
+        s.respond(200, json::serialize(answer), {{"content-type", "application/json"}});
+    });
+    auto const run = run_example(server, "OPENAI_CHAT", "async_chat openai-chat:gpt-4o a b c");
+    BOOST_TEST(run.status == 0);
+    BOOST_TEST(run.out == "[1] re: a\n[2] re: b\n[3] re: c\n");
+    BOOST_TEST(arrived == 3);
 }
 
 BOOST_AUTO_TEST_CASE(example_tool_round_trip) {
