@@ -123,12 +123,27 @@ inline boost::system::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), error_category()};
 }
 
+class error;
+
+namespace detail {
+
+/** Builds an `error` with every field given: how the library attaches a provider's details
+    and rebuilds an error with redacted text, without a public setter on `error`.
+*/
+struct error_access {
+    static error make(boost::system::error_code ec, std::string message, int http_status,
+                      std::string type, std::string request_id);
+};
+
+} // namespace detail
+
 /** The exception thrown by llmap.
 
     It carries an `error_code` (compare it with `llmap::errc` values), a message that says
     what went wrong in terms of the caller's input, and, for errors reported by a provider,
-    the HTTP status, the provider's error type and its request id. It never carries an API
-    key: messages are built only from ids, names and the provider's own error text.
+    the HTTP status, the provider's error type and its request id. It never carries a
+    credential of the provider it comes from: a model call redacts its message, error type and
+    request id before they reach the caller (a provider may echo a key in its error text).
 */
 class error : public boost::system::system_error {
 public:
@@ -158,11 +173,22 @@ public:
     }
 
 private:
+    friend struct detail::error_access;
+
     std::string message_;
     std::string provider_error_type_;
     std::string request_id_;
     int http_status_ = 0;
 };
+
+inline error detail::error_access::make(boost::system::error_code ec, std::string message,
+                                        int http_status, std::string type, std::string request_id) {
+    error e(ec, std::move(message));
+    e.http_status_ = http_status;
+    e.provider_error_type_ = std::move(type);
+    e.request_id_ = std::move(request_id);
+    return e;
+}
 
 } // namespace llmap
 

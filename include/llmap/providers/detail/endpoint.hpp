@@ -64,8 +64,8 @@ struct answer_context {
     std::vector<std::string> secrets;
 
     /** The error for a non-2xx answer: `errc::http_error` with the status, the provider's
-        error type and message, and its request id. The API key is redacted from the
-        provider's text (some providers echo part of a wrong key).
+        error type and message, and its request id, as the provider sent them: the model
+        call that receives it redacts it on the way out (see `redacted`).
     */
     error http_failure(const http::http_response& r) const {
         std::string type, message;
@@ -96,42 +96,118 @@ struct answer_context {
         std::string request_id = r.header("x-request-id");
         if (request_id.empty())
             request_id = r.header("request-id");
-        error e(errc::http_error, "llmap: " + provider + " answered HTTP " +
-                                      std::to_string(r.status) + ": " + redact(message));
-        e.with_provider_details(static_cast<int>(r.status), redact(type), request_id);
-        return e;
+        return error_access::make(
+            make_error_code(errc::http_error),
+            "llmap: " + provider + " answered HTTP " + std::to_string(r.status) + ": " + message,
+            static_cast<int>(r.status), std::move(type), std::move(request_id));
     }
 
-    /// `text` with every trace of each secret replaced: the secret itself, and any word that
-    /// shares its first or last 6 characters (masked echoes such as "sk-ab***wxyz").
+    /** `failure` with every secret redacted from what a caller can read of it: the one place
+        the errors of a model call pass on their way out, whichever part of the library (a
+        decoder, the transport, `http_failure`) made them from the provider's bytes.
+
+        An `llmap::error` comes back with its code and HTTP status, and its message, error
+        type and request id redacted; any other exception whose text holds a secret becomes
+        an `llmap::error` with its code (a `boost::system::system_error`) or
+        `errc::malformed_response` (the library's other exceptions come from reading the
+        answer), and the redacted text. A failure that holds no secret is returned as it is.
+        The caller must not pass the exceptions of its own code (a stream handler's).
+    */
+    std::exception_ptr redacted(std::exception_ptr failure) const {
+        try {
+            std::rethrow_exception(failure);
+        } catch (const error& e) {
+            std::string message = redact(e.what()), type = redact(e.provider_error_type()),
+                        request_id = redact(e.request_id());
+            if (message == e.what() && type == e.provider_error_type() &&
+                request_id == e.request_id())
+                return failure;
+            return std::make_exception_ptr(error_access::make(e.code(), std::move(message),
+                                                              e.http_status(), std::move(type),
+                                                              std::move(request_id)));
+        } catch (const boost::system::system_error& e) {
+            std::string message = redact(e.what());
+            if (message == e.what())
+                return failure;
+            return std::make_exception_ptr(error(e.code(), std::move(message)));
+        } catch (const std::exception& e) {
+            std::string message = redact(e.what());
+            if (message == e.what())
+                return failure;
+            return std::make_exception_ptr(error(errc::malformed_response, std::move(message)));
+        } catch (...) {
+            return failure;
+        }
+    }
+
+    /** `text` with every trace of each secret replaced by `[redacted]`.
+
+        How much counts as a trace depends on the secret's length, so that a short secret
+        does not take ordinary words with it (a one-letter key would otherwise erase that
+        letter everywhere):
+        - a secret of 8 characters or more goes wherever it occurs;
+        - a shorter one goes where it stands alone: not next to a letter or a digit;
+        - a secret of 12 characters or more also takes any word that shares its first or
+          last 6 characters (masked echoes such as "sk-ab***wxyz"); a shorter one does not:
+          6 characters are most of it, so the rule would take words that merely resemble it;
+        - an empty secret, or one equal to the provider's name (a placeholder key such as
+          "ollama" for a local server), hides nothing and is left alone: every message names
+          the provider.
+    */
     std::string redact(std::string text) const {
         for (auto const& secret : secrets)
-            text = redact_one(std::move(text), secret);
+            if (!secret.empty() && secret != provider)
+                text = redact_one(std::move(text), secret);
         return text;
     }
 
 private:
-    static std::string redact_one(std::string text, const std::string& key) {
-        if (key.size() < 6)
-            return text;
-        for (std::size_t at; (at = text.find(key)) != std::string::npos;)
-            text.replace(at, key.size(), "[redacted]");
-        std::string const head = key.substr(0, 6), tail = key.substr(key.size() - 6);
+    static constexpr std::size_t anywhere_from = 8; // shorter secrets: whole tokens only
+    static constexpr std::size_t masked_from = 12;  // masked echoes: for these secrets only
+    static constexpr std::size_t masked_part = 6;   // the head and tail that mark an echo
+
+    static std::string redact_one(std::string const& text, std::string_view key) {
         std::string out;
+        std::size_t from = 0;
+        for (std::size_t at; (at = text.find(key, from)) != std::string::npos;) {
+            std::size_t const end = at + key.size();
+            bool const whole =
+                key.size() >= anywhere_from || ((at == 0 || !is_alnum(text[at - 1])) &&
+                                                (end == text.size() || !is_alnum(text[end])));
+            if (whole) {
+                out.append(text, from, at - from);
+                out += "[redacted]";
+                from = end;
+            } else {
+                out.append(text, from, at + 1 - from);
+                from = at + 1;
+            }
+        }
+        out.append(text, from);
+        if (key.size() < masked_from)
+            return out;
+        std::string_view const head = key.substr(0, masked_part),
+                               tail = key.substr(key.size() - masked_part);
+        std::string masked;
         std::size_t i = 0;
-        while (i < text.size()) {
+        while (i < out.size()) {
             std::size_t j = i;
-            while (j < text.size() && !is_word_break(text[j]))
+            while (j < out.size() && !is_word_break(out[j]))
                 ++j;
-            std::string_view const word(text.data() + i, j - i);
-            bool const leak = word.size() >= 6 && (word.find(head) != std::string_view::npos ||
-                                                   word.find(tail) != std::string_view::npos);
-            out += leak ? std::string("[redacted]") : std::string(word);
-            if (j < text.size())
-                out += text[j];
+            std::string_view const word(out.data() + i, j - i);
+            bool const leak =
+                word.size() >= masked_part && (word.find(head) != std::string_view::npos ||
+                                               word.find(tail) != std::string_view::npos);
+            masked += leak ? std::string_view("[redacted]") : word;
+            if (j < out.size())
+                masked += out[j];
             i = j + 1;
         }
-        return out;
+        return masked;
+    }
+
+    static bool is_alnum(char c) noexcept {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
     static bool is_word_break(char c) noexcept {

@@ -36,6 +36,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -87,6 +88,10 @@ public:
         : decoder_(provider), framer_(f, max_message), on_event_(std::move(on_event)),
           collect_(collect) {}
 
+    /// True once the caller's handler has thrown: what stops the call is the caller's own
+    /// exception, which leaves as it is (it is not the provider's text, see `redacted`).
+    bool handler_threw() const noexcept { return handler_threw_; }
+
     void feed(std::string_view bytes) {
         auto emit = emitter();
         framer_.feed(bytes, [&](std::string_view data) {
@@ -115,7 +120,12 @@ public:
 private:
     auto emitter() {
         return [this](stream_event&& e) {
-            on_event_(e);
+            try {
+                on_event_(e);
+            } catch (...) {
+                handler_threw_ = true;
+                throw;
+            }
             if (collect_ || !is_content(e))
                 acc_.add(e);
         };
@@ -134,6 +144,7 @@ private:
     stream_accumulator acc_;
     Handler on_event_;
     bool collect_;
+    bool handler_threw_ = false;
 };
 
 using llmap::async_stream_handler;
@@ -182,7 +193,8 @@ struct post_stream_op {
                 throw error(ec, http::describe_failure(ec, described));
             out = st->run.finish(answers, r, std::move(warnings));
         } catch (...) {
-            failure = std::current_exception();
+            failure = st->run.handler_threw() ? std::current_exception()
+                                              : answers.redacted(std::current_exception());
         }
         st.reset(); // the caller's handler goes before completion
         self.complete(failure, std::move(out));
@@ -217,7 +229,7 @@ struct post_json_result_op {
             if constexpr (requires { out.warnings; })
                 out.warnings.insert(out.warnings.begin(), warnings.begin(), warnings.end());
         } catch (...) {
-            failure = std::current_exception();
+            failure = answers.redacted(std::current_exception());
         }
         self.complete(failure, std::move(out));
     }
@@ -225,6 +237,11 @@ struct post_json_result_op {
 
 /** The endpoint and the model name, which every built-in model holds (56 bytes: it fits
     any_model's buffer), and the calls models make through them.
+
+    Every call, blocking or asynchronous, is where the errors of the library leave it: each
+    one passes through `answer_context::redacted` on its way to the caller (thrown, or given
+    to the completion handler), so that no credential of the endpoint is in it, whichever part
+    made it. Only the exceptions of the caller's stream handler are left as they are.
 */
 class model_base {
 public:
@@ -256,11 +273,15 @@ protected:
     template <class Result = response, class Call, class Parse>
     Result post(std::string_view path, const boost::json::object& body, const Call& call,
                 std::vector<warning> warnings, Parse&& parse) const {
-        auto answer = post_json(ep(), make_request(path, body, call));
-        Result r = parse(std::move(answer), ep().provider());
-        if constexpr (requires { r.warnings; })
-            r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
-        return r;
+        try {
+            auto answer = post_json(ep(), make_request(path, body, call));
+            Result r = parse(std::move(answer), ep().provider());
+            if constexpr (requires { r.warnings; })
+                r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
+            return r;
+        } catch (...) {
+            rethrow_redacted();
+        }
     }
 
     /** The asynchronous `post`: completes with `void(std::exception_ptr, Result)`. The
@@ -269,12 +290,11 @@ protected:
     template <class Result = response, class Call, class Parse, class CompletionToken>
     auto async_post(std::string_view path, const boost::json::object& body, const Call& call,
                     std::vector<warning> warnings, Parse parse, CompletionToken&& token) const {
-        http::client& client = ep().client();
+        auto [client, request] = prepare(path, body, call);
         return boost::asio::async_compose<CompletionToken, void(std::exception_ptr, Result)>(
-            post_json_result_op<Result, Parse>{&client, ep().answers(),
-                                               make_request(path, body, call), std::move(warnings),
-                                               std::move(parse)},
-            token, client.get_executor());
+            post_json_result_op<Result, Parse>{client, ep().answers(), std::move(request),
+                                               std::move(warnings), std::move(parse)},
+            token, client->get_executor());
     }
 
     /** One streamed request: the body's messages through `Decoder`, each event to
@@ -284,13 +304,19 @@ protected:
     response post_stream(std::string_view path, const boost::json::object& body, const request& req,
                          std::vector<warning> warnings, stream_handler on_event,
                          stream_framing framing = stream_framing::sse) const {
-        http::client& client = ep().client();
-        stream_run<Decoder, stream_handler> run(ep().provider(), framing,
-                                                client.options().limit.max_event, on_event,
-                                                req.collect_stream);
-        http::http_response r = client.stream(make_request(path, body, req),
-                                              [&](std::string_view bytes) { run.feed(bytes); });
-        return run.finish(ep().answers(), r, std::move(warnings));
+        std::optional<stream_run<Decoder, stream_handler>> run;
+        try {
+            http::client& client = ep().client();
+            run.emplace(ep().provider(), framing, client.options().limit.max_event, on_event,
+                        req.collect_stream);
+            http::http_response r = client.stream(
+                make_request(path, body, req), [&](std::string_view bytes) { run->feed(bytes); });
+            return run->finish(ep().answers(), r, std::move(warnings));
+        } catch (...) {
+            if (run && run->handler_threw())
+                throw;
+            rethrow_redacted();
+        }
     }
 
     /** The asynchronous `post_stream`: `on_event` runs on the HTTP client's thread; completes
@@ -302,19 +328,37 @@ protected:
                            const request& req, std::vector<warning> warnings,
                            async_stream_handler on_event, CompletionToken&& token,
                            stream_framing framing = stream_framing::sse) const {
-        http::client& client = ep().client();
+        auto [client, request] = prepare(path, body, req);
         using op = post_stream_op<Decoder>;
         auto st = std::make_shared<typename op::state>(typename op::state{
             stream_run<Decoder, async_stream_handler>(ep().provider(), framing,
-                                                      client.options().limit.max_event,
+                                                      client->options().limit.max_event,
                                                       std::move(on_event), req.collect_stream),
             nullptr});
         return boost::asio::async_compose<CompletionToken, void(std::exception_ptr, response)>(
-            op{&client, ep().answers(), make_request(path, body, req), std::move(warnings),
-               std::move(st)},
-            token, client.get_executor());
+            op{client, ep().answers(), std::move(request), std::move(warnings), std::move(st)},
+            token, client->get_executor());
     }
 
+private:
+    /// In a `catch` block: throw the exception being handled, redacted.
+    [[noreturn]] void rethrow_redacted() const {
+        std::rethrow_exception(ep().answers().redacted(std::current_exception()));
+    }
+
+    /// The client and the request of an asynchronous call; an error in making them is
+    /// thrown by the initiating function, redacted as the completion's errors are.
+    template <class Call>
+    std::pair<http::client*, http::http_request>
+    prepare(std::string_view path, const boost::json::object& body, const Call& call) const {
+        try {
+            return {&ep().client(), make_request(path, body, call)};
+        } catch (...) {
+            rethrow_redacted();
+        }
+    }
+
+protected:
     std::shared_ptr<const endpoint> endpoint_;
     std::string model_;
 };
