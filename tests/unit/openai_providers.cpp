@@ -806,6 +806,36 @@ BOOST_AUTO_TEST_CASE(azure_from_env) {
     BOOST_TEST(c.base_url == "https://res.openai.azure.com?api-version=2025-04-01-preview");
 }
 
+BOOST_AUTO_TEST_CASE(a_failure_after_retries_says_how_many_attempts) {
+    // The provider's own error, once the retries ran out, and a transport error alike.
+    ts::test_server busy([](const ts::test_server::request&, ts::test_session& s) {
+        s.respond(503, R"({"error":{"message":"overloaded","type":"server_error"}})");
+    });
+    llmap::provider_config c;
+    c.api_key = key;
+    c.base_url = busy.url("/v1");
+    c.transport.retry.max_retries = 2;
+    c.transport.retry.initial_delay = std::chrono::milliseconds(1);
+    auto m = llmap::openai_chat(c).model("gpt-4o");
+    BOOST_CHECK_EXCEPTION(m.complete({.prompt = "hi"}), llmap::error, [](const llmap::error& e) {
+        return e.http_status() == 503 &&
+               std::string(e.what()).find("overloaded (after 3 attempts)") != std::string::npos;
+    });
+    BOOST_TEST(busy.request_count() == 3u);
+
+    ts::test_server reset([](const ts::test_server::request&, ts::test_session& s) { s.reset(); });
+    c.base_url = reset.url("/v1");
+    auto r = llmap::openai_chat(c).model("gpt-4o");
+    BOOST_CHECK_EXCEPTION(r.complete({.prompt = "hi"}), llmap::error, [](const llmap::error& e) {
+        return std::string(e.what()).find("after 3 attempts") != std::string::npos;
+    });
+    BOOST_CHECK_EXCEPTION(
+        r.async_complete(llmap::request{.prompt = "hi"}, boost::asio::use_future).get(),
+        llmap::error, [](const llmap::error& e) {
+            return std::string(e.what()).find("after 3 attempts") != std::string::npos;
+        });
+}
+
 #ifdef LLMAP_EXAMPLES_BIN
 // The examples, run as a user would, against the replay server through the <NAME>_BASE_URL
 // and <NAME>_API_KEY variables: what they print on stdout, and their exit status.

@@ -98,7 +98,8 @@ struct answer_context {
             request_id = r.header("request-id");
         return error_access::make(
             make_error_code(errc::http_error),
-            "llmap: " + provider + " answered HTTP " + std::to_string(r.status) + ": " + message,
+            "llmap: " + provider + " answered HTTP " + std::to_string(r.status) + ": " + message +
+                (r.attempts > 1 ? " (after " + std::to_string(r.attempts) + " attempts)" : ""),
             static_cast<int>(r.status), std::move(type), std::move(request_id));
     }
 

@@ -190,7 +190,7 @@ struct post_stream_op {
             if (st->thrown)
                 std::rethrow_exception(st->thrown);
             if (ec)
-                throw error(ec, http::describe_failure(ec, described));
+                throw error(ec, http::describe_failure(ec, described, r.attempts));
             out = st->run.finish(answers, r, std::move(warnings));
         } catch (...) {
             failure = st->run.handler_threw() ? std::current_exception()
@@ -224,7 +224,7 @@ struct post_json_result_op {
         Result out;
         try {
             if (ec)
-                throw error(ec, http::describe_failure(ec, described));
+                throw error(ec, http::describe_failure(ec, described, r.attempts));
             out = parse(answer_json(answers, r), answers.provider);
             if constexpr (requires { out.warnings; })
                 out.warnings.insert(out.warnings.begin(), warnings.begin(), warnings.end());
