@@ -339,6 +339,8 @@ BOOST_AUTO_TEST_CASE(request_options_and_warnings) {
     for (auto const& x : w)
         settings.push_back(x.setting);
     BOOST_TEST((settings == std::vector<std::string>{"temperature", "top_k"}));
+    for (auto const& x : w) // every ignored setting says why in words
+        BOOST_TEST(!x.message.empty(), x.setting);
 
     // A vendor without seed or JSON schema support.
     llmap::openai_api::chat_dialect const plain{

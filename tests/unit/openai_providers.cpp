@@ -836,6 +836,59 @@ BOOST_AUTO_TEST_CASE(a_failure_after_retries_says_how_many_attempts) {
         });
 }
 
+BOOST_AUTO_TEST_CASE(responses_keep_the_headers_that_matter) {
+    // Rate limits and the request id reach the caller, streamed or not, blocking or async;
+    // other fields do not, and an echoed key is redacted.
+    auto const answer = fx::rig_exchanges("openai");
+    std::string json_body, sse_body;
+    for (auto const& e : answer)
+        if (e.path == "/v1/chat/completions" && e.status == 200) {
+            if (e.response_body.starts_with("data:") && sse_body.empty())
+                sse_body = e.response_body;
+            else if (e.response_body.starts_with("{") && json_body.empty())
+                json_body = e.response_body;
+        }
+    BOOST_REQUIRE(!json_body.empty() && !sse_body.empty());
+    ts::test_server srv([&](const ts::test_server::request& req, ts::test_session& s) {
+        bool const stream = json::parse(req.body()).as_object().contains("stream");
+        s.respond(200, stream ? sse_body : json_body,
+                  {{"content-type", stream ? "text/event-stream" : "application/json"},
+                   {"x-request-id", "req_123"},
+                   {"x-ratelimit-remaining-requests", "4999"},
+                   {"X-RateLimit-Reset-Tokens", "6ms"},
+                   {"openai-processing-ms", "17"},
+                   {"x-echo", std::string(key)},
+                   {"retry-after", std::string(key)},
+                   {"set-cookie", "session=abc"}});
+    });
+    llmap::provider_config c;
+    c.api_key = key;
+    c.base_url = srv.url("/v1");
+    auto m = llmap::openai_chat(c).model("gpt-4o");
+    auto check = [](const llmap::response& r) {
+        BOOST_TEST(r.header("x-request-id") == "req_123");
+        BOOST_TEST(r.header("X-RATELIMIT-REMAINING-REQUESTS") == "4999");
+        BOOST_TEST(r.header("x-ratelimit-reset-tokens") == "6ms");
+        BOOST_TEST(r.header("openai-processing-ms") == "17");
+        BOOST_TEST(r.header("retry-after") == "[redacted]");
+        BOOST_TEST(r.header("set-cookie").empty());
+        BOOST_TEST(r.header("x-echo").empty());
+        BOOST_TEST(r.headers.size() == 5u);
+    };
+    llmap::request const req{.prompt = "hi"};
+    check(m.complete(req));
+    check(m.stream(req, [](const llmap::stream_event&) {}));
+    check(m.async_complete(req, boost::asio::use_future).get());
+    check(m.async_stream(
+               req, [](const llmap::stream_event&) {}, boost::asio::use_future)
+              .get());
+    // The headers do not make two equal answers different.
+    auto a = m.complete(req);
+    auto b = a;
+    b.headers.clear();
+    BOOST_TEST((a == b));
+}
+
 #ifdef LLMAP_EXAMPLES_BIN
 // The examples, run as a user would, against the replay server through the <NAME>_BASE_URL
 // and <NAME>_API_KEY variables: what they print on stdout, and their exit status.

@@ -15,6 +15,7 @@
 #include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,6 +91,8 @@ struct warning {
 
     /// Return a warning that the request option `setting` was ignored.
     static warning unsupported_setting(std::string setting, std::string details = "") {
+        if (details.empty())
+            details = "this provider has no '" + setting + "' setting; it was not sent";
         return {kind::unsupported_setting, std::move(setting), std::move(details)};
     }
 
@@ -116,6 +119,25 @@ struct response {
     std::string model{}; ///< the model that answered, as the provider names it
     std::vector<warning> warnings{};
     boost::json::value raw{}; ///< the provider's response body; null for a stream
+
+    /** The header fields of the provider's HTTP answer a caller may act on, as received: its
+        request id (`x-request-id`, `request-id`) and rate limits (`x-ratelimit-*`,
+        `anthropic-ratelimit-*`, `ratelimit*`, `retry-after`), and `openai-processing-ms`.
+        Any credential the provider echoes is redacted. Not compared by `==`: the same answer
+        may come with other limits.
+    */
+    std::vector<std::pair<std::string, std::string>> headers{};
+
+    /// Return the value of the header field `name` (case-insensitive), or empty.
+    std::string header(std::string_view name) const {
+        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+        for (const auto& [n, v] : headers)
+            if (n.size() == name.size() &&
+                std::equal(n.begin(), n.end(), name.begin(),
+                           [&](char a, char b) { return lower(a) == lower(b); }))
+                return v;
+        return {};
+    }
 
     /// Return the concatenation of the text parts, without separators.
     std::string text() const {
@@ -144,7 +166,12 @@ struct response {
         return out;
     }
 
-    bool operator==(const response&) const = default;
+    /// Equal content, finish, usage, id, model, warnings and raw body (`headers` aside).
+    bool operator==(const response& o) const {
+        return content == o.content && finish == o.finish &&
+               raw_finish_reason == o.raw_finish_reason && usage == o.usage && id == o.id &&
+               model == o.model && warnings == o.warnings && raw == o.raw;
+    }
 };
 
 // JSON conversion of a finish reason: its name.

@@ -14,6 +14,7 @@
 #include <llmap/http/client.hpp>
 #include <llmap/types.hpp>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -330,6 +331,31 @@ private:
     http::client_options transport_;
     std::shared_ptr<const lazy_client> client_;
 };
+
+/** The header fields of `r` a caller may act on (see `response::headers`), redacted. */
+inline std::vector<std::pair<std::string, std::string>>
+headers_to_keep(const answer_context& answers, const http::http_response& r) {
+    auto starts = [](std::string_view name, std::string_view prefix) {
+        return name.size() >= prefix.size() &&
+               boost::beast::iequals(name.substr(0, prefix.size()), prefix);
+    };
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [name, value] : r.headers)
+        if (starts(name, "x-ratelimit-") || starts(name, "anthropic-ratelimit-") ||
+            starts(name, "ratelimit") || boost::beast::iequals(name, "retry-after") ||
+            boost::beast::iequals(name, "x-request-id") ||
+            boost::beast::iequals(name, "request-id") ||
+            boost::beast::iequals(name, "openai-processing-ms"))
+            out.emplace_back(name, answers.redact(value));
+    return out;
+}
+
+/// Give `out` the header fields of `r` worth keeping, if its type has room for them.
+template <class Result>
+void keep_headers(Result& out, const answer_context& answers, const http::http_response& r) {
+    if constexpr (requires { out.headers; })
+        out.headers = headers_to_keep(answers, r);
+}
 
 /** The answer's JSON (2xx), or throw the provider's error. */
 inline boost::json::value answer_json(const answer_context& ep, const http::http_response& r) {

@@ -192,6 +192,7 @@ struct post_stream_op {
             if (ec)
                 throw error(ec, http::describe_failure(ec, described, r.attempts));
             out = st->run.finish(answers, r, std::move(warnings));
+            keep_headers(out, answers, r);
         } catch (...) {
             failure = st->run.handler_threw() ? std::current_exception()
                                               : answers.redacted(std::current_exception());
@@ -226,6 +227,7 @@ struct post_json_result_op {
             if (ec)
                 throw error(ec, http::describe_failure(ec, described, r.attempts));
             out = parse(answer_json(answers, r), answers.provider);
+            keep_headers(out, answers, r);
             if constexpr (requires { out.warnings; })
                 out.warnings.insert(out.warnings.begin(), warnings.begin(), warnings.end());
         } catch (...) {
@@ -274,8 +276,9 @@ protected:
     Result post(std::string_view path, const boost::json::object& body, const Call& call,
                 std::vector<warning> warnings, Parse&& parse) const {
         try {
-            auto answer = post_json(ep(), make_request(path, body, call));
-            Result r = parse(std::move(answer), ep().provider());
+            http::http_response const answer = ep().client().send(make_request(path, body, call));
+            Result r = parse(answer_json(ep().answers(), answer), ep().provider());
+            keep_headers(r, ep().answers(), answer);
             if constexpr (requires { r.warnings; })
                 r.warnings.insert(r.warnings.begin(), warnings.begin(), warnings.end());
             return r;
@@ -311,7 +314,9 @@ protected:
                         req.collect_stream);
             http::http_response r = client.stream(
                 make_request(path, body, req), [&](std::string_view bytes) { run->feed(bytes); });
-            return run->finish(ep().answers(), r, std::move(warnings));
+            response out = run->finish(ep().answers(), r, std::move(warnings));
+            keep_headers(out, ep().answers(), r);
+            return out;
         } catch (...) {
             if (run && run->handler_threw())
                 throw;
