@@ -16,11 +16,13 @@
 #include <llmap/fixed_string.hpp>
 #include <llmap/id.hpp>
 
+#include <boost/assert/source_location.hpp>
 #include <boost/hana/at_key.hpp>
 #include <boost/hana/map.hpp>
 #include <boost/hana/pair.hpp>
 #include <boost/hana/string.hpp>
 #include <boost/system/result.hpp>
+#include <boost/throw_exception.hpp>
 
 #include <array>
 #include <cstddef>
@@ -62,6 +64,45 @@ struct named_config {
     provider's configuration.
 */
 using model_factory = std::function<any_model(std::string_view model, const provider_config&)>;
+
+/** The error of a `boost::system::result` returned by llmap (`registry::try_make`).
+
+    An `llmap::error`, so it keeps the code and the whole message that the throwing form would
+    have thrown (which id, which providers exist). It adds what Boost 1.81's `result` needs of
+    its error type, a default constructor (the empty error: no code, no message), and what an
+    `error_code` user expects: comparison with an `llmap::errc` and `message()`.
+    `result::value()` on an error throws it as an `llmap::error`.
+
+    @par Example
+    @code
+    auto r = reg.try_make(id);
+    if (!r) {
+        if (r.error() == llmap::errc::unknown_provider)
+            std::cerr << r.error().what() << '\n'; // lists the known providers
+    }
+    @endcode
+*/
+class result_error : public error {
+public:
+    /// The empty error: a default `error_code` and an empty message.
+    result_error() : error(boost::system::error_code{}, std::string{}) {}
+
+    /// Keep an `llmap::error`, with its message and provider details.
+    result_error(error e) noexcept // NOLINT: implicit by design
+        : error(std::move(e)) {}
+
+    /// The whole message (the same as `what()`).
+    std::string message() const { return what(); }
+
+    friend bool operator==(const result_error& e, errc c) noexcept { return e.code() == c; }
+};
+
+/// Throws `e` as an `llmap::error` (how `boost::system::result::value()` reports an error;
+/// found by argument-dependent lookup).
+[[noreturn]] inline void throw_exception_from_error(const result_error& e,
+                                                    const boost::source_location& loc) {
+    boost::throw_with_location(static_cast<const error&>(e), loc);
+}
 
 namespace detail {
 
@@ -490,15 +531,27 @@ public:
         return make_any(t);
     }
 
-    /** Like `make`, but a malformed id or an unknown provider is returned as an error code
-        (`errc::invalid_model_id`, `errc::unknown_provider`) instead of thrown. An exception
-        thrown by the provider itself still propagates.
+    /** Like `make`, but a malformed id or an unknown provider is returned instead of thrown.
+
+        The error is the `llmap::error` that `make` would throw, with its message (which id,
+        which providers exist): `r.error() == llmap::errc::unknown_provider`,
+        `r.error().what()`; `r.value()` throws it. An exception thrown by the provider itself
+        still propagates. The success path allocates nothing of its own; the error path
+        builds the message.
+
+        @par Example
+        @code
+        auto r = reg.try_make(id);
+        if (!r)
+            return log(r.error().what());
+        r->complete(req);
+        @endcode
     */
-    boost::system::result<any_model> try_make(std::string_view id) const {
+    boost::system::result<any_model, result_error> try_make(std::string_view id) const {
         boost::system::error_code ec;
         target const t = resolve(id, ec);
         if (ec)
-            return ec;
+            return resolve_error(id, ec);
         return make_any(t);
     }
 
@@ -661,13 +714,19 @@ private:
     // Cold and out of line: building the message must not weigh on the lookup's inlining.
     [[noreturn, gnu::cold, gnu::noinline]] void
     throw_resolve_error(std::string_view id, boost::system::error_code ec) const {
+        throw resolve_error(id, ec);
+    }
+
+    // The error of an id that does not resolve, with its message.
+    [[gnu::cold, gnu::noinline]] error resolve_error(std::string_view id,
+                                                     boost::system::error_code ec) const {
         parsed_id const p = parse_model_id(id);
         if (!p.ok())
-            throw error(ec, "llmap: invalid model id " + detail::quoted(id) + ": " +
-                                std::string(to_string(p.error)) +
-                                " (expected \"provider\" or \"provider:model\")");
-        throw error(ec, "llmap: unknown provider " + detail::quoted(p.provider) + " in model id " +
-                            detail::quoted(id) + "; known providers: " + known_list());
+            return error(ec, "llmap: invalid model id " + detail::quoted(id) + ": " +
+                                 std::string(to_string(p.error)) +
+                                 " (expected \"provider\" or \"provider:model\")");
+        return error(ec, "llmap: unknown provider " + detail::quoted(p.provider) + " in model id " +
+                             detail::quoted(id) + "; known providers: " + known_list());
     }
 
     static std::string static_known_list() {
