@@ -89,7 +89,9 @@ public:
 
     /// Keep an `llmap::error`, with its message and provider details.
     result_error(error e) noexcept // NOLINT: implicit by design
-        : error(std::move(e)) {}
+        : error(std::move(e)) {
+        static_assert(std::is_nothrow_move_constructible_v<error>);
+    }
 
     /// The whole message (the same as `what()`).
     std::string message() const { return what(); }
@@ -397,13 +399,16 @@ class registry {
 
     static constexpr auto table_ = detail::make_name_table(names_);
 
-    // "a, b, c", for the compile-time unknown-provider diagnostic.
-    static constexpr auto joined_names_ = detail::join_names<[] {
-        std::size_t n = 0;
-        for (auto s : names_)
-            n += s.size() + 2;
-        return n >= 2 ? n - 2 : 0;
-    }()>(names_);
+    // "a, b, c", for the compile-time unknown-provider diagnostic: a function, so that only a
+    // program with that error computes it.
+    static consteval auto joined_names() {
+        return detail::join_names<[] {
+            std::size_t n = 0;
+            for (auto s : names_)
+                n += s.size() + 2;
+            return n >= 2 ? n - 2 : 0;
+        }()>(names_);
+    }
 
     using storage_type = boost::hana::map<
         boost::hana::pair<detail::key_of<detail::entry_traits<Entries>::name>,
@@ -645,7 +650,7 @@ private:
     explicit registry(default_config d) : registry(d, std::make_index_sequence<count>{}) {}
 
     template <class Source, std::size_t... I>
-    registry(Source source, std::index_sequence<I...>)
+    registry([[maybe_unused]] Source source, std::index_sequence<I...>) // unused if empty
         : storage_(boost::hana::make_pair(
               detail::key_of<entry_at<I>::name>{},
               make_provider<typename entry_at<I>::provider_type>(source, names_[I]))...) {}
@@ -676,7 +681,7 @@ private:
     // Refuses the unknown provider Name at compile time, naming the known ones, when
     // instantiated (with sizeof; see detail::check_provider_known for why a class).
     template <fixed_string Name>
-    using refuse_unknown = detail::require_known_provider<false, Name, joined_names_>;
+    using refuse_unknown = detail::require_known_provider<false, Name, joined_names()>;
 
     const dynamic_entry* find_dynamic(std::string_view name) const noexcept {
         for (auto const& d : dynamic_)

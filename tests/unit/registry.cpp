@@ -293,6 +293,19 @@ BOOST_AUTO_TEST_CASE(try_make_keeps_the_message) {
     BOOST_TEST(ok.value().complete(hi()).text() == "e1: Hi");
 }
 
+BOOST_AUTO_TEST_CASE(an_empty_registry_holds_providers_added_at_run_time) {
+    llmap::registry<> reg; // compiles without warnings (-Werror)
+    static_assert(llmap::registry<>::size() == 0);
+    auto r = reg.try_make("corp:x");
+    BOOST_TEST((r.error() == llmap::errc::unknown_provider));
+    BOOST_TEST(std::string_view(r.error().what()).find("(none)") != std::string_view::npos,
+               r.error().what());
+    reg.add("corp", [](std::string_view m, const llmap::provider_config&) {
+        return llmap::any_model{test::chat_only_model{m}};
+    });
+    BOOST_TEST(reg.make("corp:x").complete(hi()).text() == "x");
+}
+
 BOOST_AUTO_TEST_CASE(hostile_ids_give_bounded_messages) {
     providers reg;
     std::string huge(1 << 20, 'a');
