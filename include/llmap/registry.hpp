@@ -16,11 +16,13 @@
 #include <llmap/fixed_string.hpp>
 #include <llmap/id.hpp>
 
+#include <boost/assert/source_location.hpp>
 #include <boost/hana/at_key.hpp>
 #include <boost/hana/map.hpp>
 #include <boost/hana/pair.hpp>
 #include <boost/hana/string.hpp>
 #include <boost/system/result.hpp>
+#include <boost/throw_exception.hpp>
 
 #include <array>
 #include <cstddef>
@@ -63,32 +65,212 @@ struct named_config {
 */
 using model_factory = std::function<any_model(std::string_view model, const provider_config&)>;
 
+/** The error of a `boost::system::result` returned by llmap (`registry::try_make`).
+
+    An `llmap::error`, so it keeps the code and the whole message that the throwing form would
+    have thrown (which id, which providers exist). It adds what Boost 1.81's `result` needs of
+    its error type, a default constructor (the empty error: no code, no message), and what an
+    `error_code` user expects: comparison with an `llmap::errc` and `message()`.
+    `result::value()` on an error throws it as an `llmap::error`.
+
+    @par Example
+    @code
+    auto r = reg.try_make(id);
+    if (!r) {
+        if (r.error() == llmap::errc::unknown_provider)
+            std::cerr << r.error().what() << '\n'; // lists the known providers
+    }
+    @endcode
+*/
+class result_error : public error {
+public:
+    /// The empty error: a default `error_code` and an empty message.
+    result_error() : error(boost::system::error_code{}, std::string{}) {}
+
+    /// Keep an `llmap::error`, with its message and provider details.
+    result_error(error e) noexcept // NOLINT: implicit by design
+        : error(std::move(e)) {
+        static_assert(std::is_nothrow_move_constructible_v<error>);
+    }
+
+    /// The whole message (the same as `what()`).
+    std::string message() const { return what(); }
+
+    friend bool operator==(const result_error& e, errc c) noexcept { return e.code() == c; }
+};
+
+/// Throws `e` as an `llmap::error` (how `boost::system::result::value()` reports an error;
+/// found by argument-dependent lookup).
+[[noreturn]] inline void throw_exception_from_error(const result_error& e,
+                                                    const boost::source_location& loc) {
+    boost::throw_with_location(static_cast<const error&>(e), loc);
+}
+
 namespace detail {
 
-// Diagnostics: compilers print these types' character packs in full, so the names reach the
-// user in the error message even though a C++20 static_assert message must be a literal.
+// Compile-time diagnostics.
+//
+// Each check is a class template on the condition, for two reasons. Naming it instantiates it
+// at once, so its error comes first (a function template's static_assert would wait until
+// the end of the translation unit under GCC, after the errors it should explain). And Clang
+// prints a failed static_assert on a plain bool parameter as just the message, with no
+// "due to requirement '...'" before it. So the first error line is our message.
+//
+// A second error names the culprits in its condition, which both compilers print. GCC
+// prints a fixed_string template argument as a string (`fixed_string<5>{"opnai"}`); Clang 14
+// prints it as numbers (`{{111, 112, ...}}`) but a pack of chars as character literals, so
+// for Clang the names are spelled as packs.
+
+template <bool Known>
+struct check_provider_known {
+    static_assert(Known, "llmap: unknown provider: this registry has no provider of that name (the "
+                         "next error names it and the known ones)");
+};
+
+template <bool Distinct>
+struct check_distinct_names {
+    static_assert(Distinct, "llmap: two providers in one registry have the same name (the next "
+                            "error names it); register one of them under another name with "
+                            "llmap::as<\"name\", P>");
+};
+
+template <bool Valid>
+struct check_provider_names_valid {
+    static_assert(Valid, "llmap: a provider name must be non-empty and use only ASCII letters, "
+                         "digits, '.', '_' and '-' (the next error names it)");
+};
+
+template <bool IsProvider>
+struct check_entry_is_provider {
+    static_assert(IsProvider, "llmap: a registry entry must be a provider (a type with a static "
+                              "llmap::fixed_string name, see llmap::provider) or "
+                              "llmap::as<name, P>");
+};
+
+template <bool NotEmpty, bool HasProvider, bool HasModel, bool ProviderChars, bool ModelChars>
+struct check_model_id {
+    static_assert(NotEmpty, "llmap: malformed model id: the id is empty");
+    static_assert(HasProvider,
+                  "llmap: malformed model id: the provider part (before the first ':') is empty");
+    static_assert(HasModel, "llmap: malformed model id: the model part (after the first ':') is "
+                            "empty; name the provider alone for its default model");
+    static_assert(ProviderChars, "llmap: malformed model id: a provider name may only contain "
+                                 "ASCII letters, digits, '.', '_' and '-'");
+    static_assert(ModelChars,
+                  "llmap: malformed model id: the model part contains a control character");
+};
+
+#if defined(__clang__)
 template <char...>
-struct requested_provider {};
+struct known_providers {};
 template <char...>
-struct the_known_providers_are {};
+struct requested_provider {
+    template <class Known>
+    static constexpr bool is_one_of = false;
+};
 template <char...>
-struct duplicated_name {};
-template <class...>
-inline constexpr bool always_false = false;
+struct provider_name {
+    static constexpr bool is_unique = false;
+    static constexpr bool is_valid = false;
+};
+
+template <template <char...> class Spelling, fixed_string S, std::size_t... I>
+auto spell_as(std::index_sequence<I...>) -> Spelling<S.data_[I]...>;
+
+/// `Spelling<S>` with S's characters as a pack.
+template <template <char...> class Spelling, fixed_string S>
+using spelled = decltype(spell_as<Spelling, S>(std::make_index_sequence<S.size()>{}));
+
+template <fixed_string S>
+using known_providers_t = spelled<known_providers, S>;
+template <fixed_string S>
+using requested_provider_t = spelled<requested_provider, S>;
+template <fixed_string S>
+using provider_name_t = spelled<provider_name, S>;
+#else
+template <fixed_string>
+struct known_providers {};
+template <fixed_string>
+struct requested_provider {
+    template <class Known>
+    static constexpr bool is_one_of = false;
+};
+template <fixed_string>
+struct provider_name {
+    static constexpr bool is_unique = false;
+    static constexpr bool is_valid = false;
+};
+
+template <fixed_string S>
+using known_providers_t = known_providers<S>;
+template <fixed_string S>
+using requested_provider_t = requested_provider<S>;
+template <fixed_string S>
+using provider_name_t = provider_name<S>;
+#endif
+
+template <bool Known, fixed_string Requested, fixed_string KnownNames>
+struct name_unknown_provider {};
+template <fixed_string Requested, fixed_string KnownNames>
+struct name_unknown_provider<false, Requested, KnownNames> {
+    static_assert(
+        requested_provider_t<Requested>::template is_one_of<known_providers_t<KnownNames>>,
+        "llmap: unknown provider: the requested name and the registry's names");
+};
+
+/// The unknown-provider diagnostic: the message, then the names.
+template <bool Known, fixed_string Requested, fixed_string KnownNames>
+struct require_known_provider : check_provider_known<Known>,
+                                name_unknown_provider<Known, Requested, KnownNames> {};
+
+template <bool Distinct, fixed_string Name>
+struct name_duplicate {};
+template <fixed_string Name>
+struct name_duplicate<false, Name> {
+    static_assert(provider_name_t<Name>::is_unique,
+                  "llmap: two providers in one registry have the same name: this one");
+};
+
+template <bool Valid, fixed_string Name>
+struct name_invalid {};
+template <fixed_string Name>
+struct name_invalid<false, Name> {
+    static_assert(provider_name_t<Name>::is_valid, "llmap: invalid provider name: this one");
+};
+
+/// What the static path returns for an id it refused, so that the refusal is the only error.
+struct no_model {};
+
+/// What `provider<Name>()` returns for an unknown name, for the same reason.
+struct no_provider {};
+
+/// Refuses an invalid registry name, naming it.
+template <fixed_string Name>
+struct require_valid_name : check_provider_names_valid<is_valid_provider_name(Name.view())>,
+                            name_invalid<is_valid_provider_name(Name.view()), Name> {};
+
+// A placeholder name for an entry that is not a provider, so that the refusal of the entry is
+// the only error.
+inline constexpr fixed_string not_a_provider_name = "not-a-provider";
 
 template <class E>
 struct entry_traits {
-    static_assert(provider<E>,
-                  "llmap: a registry entry must be a provider (a type with a static "
-                  "llmap::fixed_string name, see llmap::provider) or llmap::as<name, P>");
+    static_assert(sizeof(check_entry_is_provider<provider<E>>) != 0); // instantiates the check
     using provider_type = E;
-    static constexpr auto name = E::name;
+    static constexpr auto name = [] {
+        if constexpr (provider<E>)
+            return E::name;
+        else
+            return not_a_provider_name;
+    }();
+    static_assert(sizeof(require_valid_name<name>) != 0); // instantiates the check
 };
 
 template <fixed_string Name, class P>
 struct entry_traits<as<Name, P>> {
     using provider_type = P;
     static constexpr auto name = Name;
+    static_assert(sizeof(require_valid_name<name>) != 0); // instantiates the check
 };
 
 template <fixed_string S, std::size_t... I>
@@ -107,13 +289,25 @@ constexpr std::size_t first_duplicate(const std::array<std::string_view, N>& nam
     return N;
 }
 
-// The characters of a constexpr array (or view of static storage) as a pack, via a lambda
-// returning it so it can be a template argument.
-template <auto Chars, template <char...> class Pack, std::size_t... I>
-auto pack_of(std::index_sequence<I...>) -> Pack<Chars()[I]...>;
+/// Refuses a registry with two providers of one name, naming it.
+template <bool Distinct, fixed_string Name>
+struct require_distinct_names : check_distinct_names<Distinct>, name_duplicate<Distinct, Name> {};
 
-template <auto Chars, template <char...> class Pack>
-using pack_t = decltype(pack_of<Chars, Pack>(std::make_index_sequence<Chars().size()>{}));
+/// `names` joined with ", ", as a fixed_string of length N (computed by the caller).
+template <std::size_t N, std::size_t Count>
+constexpr fixed_string<N> join_names(const std::array<std::string_view, Count>& names) {
+    char out[N + 1]{};
+    std::size_t at = 0;
+    for (std::size_t i = 0; i != Count; ++i) {
+        if (i != 0) {
+            out[at++] = ',';
+            out[at++] = ' ';
+        }
+        for (char c : names[i])
+            out[at++] = c;
+    }
+    return fixed_string<N>(std::string_view(out, N));
+}
 
 /// Append `", "`-separated names to a message.
 template <class Range>
@@ -193,45 +387,28 @@ class registry {
     static constexpr std::array<std::string_view, count> names_ = {
         detail::entry_traits<Entries>::name.view()...};
 
-    static_assert((is_valid_provider_name(detail::entry_traits<Entries>::name.view()) && ...),
-                  "llmap: a provider name must be non-empty and use only ASCII letters, digits, "
-                  "'.', '_' and '-'");
-
     static constexpr std::size_t duplicate_ = detail::first_duplicate(names_);
     static constexpr auto duplicate_name_ = [] {
         if constexpr (duplicate_ == count)
-            return std::string_view{};
+            return fixed_string("");
         else
-            return names_[duplicate_];
-    };
-    static_assert(detail::always_false<detail::pack_t<duplicate_name_, detail::duplicated_name>> ||
-                      duplicate_ == count,
-                  "llmap: two providers in one registry have the same name (shown in "
-                  "duplicated_name<...>); register one of them under another name with "
-                  "llmap::as<\"name\", P>");
+            return fixed_string<names_[duplicate_].size()>(names_[duplicate_]);
+    }();
+    static_assert(sizeof(detail::require_distinct_names<duplicate_ == count, duplicate_name_>) !=
+                  0); // instantiates the check
 
     static constexpr auto table_ = detail::make_name_table(names_);
 
-    // "a, b, c" as a constexpr array, for the compile-time unknown-provider diagnostic.
-    static constexpr auto joined_names_ = [] {
-        constexpr std::size_t length = [] {
+    // "a, b, c", for the compile-time unknown-provider diagnostic: a function, so that only a
+    // program with that error computes it.
+    static consteval auto joined_names() {
+        return detail::join_names<[] {
             std::size_t n = 0;
             for (auto s : names_)
                 n += s.size() + 2;
             return n >= 2 ? n - 2 : 0;
-        }();
-        std::array<char, length> out{};
-        std::size_t at = 0;
-        for (std::size_t i = 0; i != count; ++i) {
-            if (i != 0) {
-                out[at++] = ',';
-                out[at++] = ' ';
-            }
-            for (char c : names_[i])
-                out[at++] = c;
-        }
-        return out;
-    };
+        }()>(names_);
+    }
 
     using storage_type = boost::hana::map<
         boost::hana::pair<detail::key_of<detail::entry_traits<Entries>::name>,
@@ -274,14 +451,24 @@ public:
     /// The provider registered as `Name` (a compile error if there is none).
     template <fixed_string Name>
     auto& provider() noexcept {
-        require_known<Name>();
-        return storage_[detail::key_of<Name>{}];
+        if constexpr (contains(Name.view())) {
+            return storage_[detail::key_of<Name>{}];
+        } else {
+            static_assert(sizeof(refuse_unknown<Name>) != 0);
+            static detail::no_provider none;
+            return none;
+        }
     }
 
     template <fixed_string Name>
     const auto& provider() const noexcept {
-        require_known<Name>();
-        return storage_[detail::key_of<Name>{}];
+        if constexpr (contains(Name.view())) {
+            return storage_[detail::key_of<Name>{}];
+        } else {
+            static_assert(sizeof(refuse_unknown<Name>) != 0);
+            static const detail::no_provider none;
+            return none;
+        }
     }
 
     /** The model a literal id names, as the provider's concrete model type.
@@ -298,26 +485,23 @@ public:
     template <fixed_string Id>
     auto model() const {
         constexpr parsed_id p = parse_model_id(Id.view());
-        static_assert(p.error != id_error::empty, "llmap: malformed model id: the id is empty");
-        static_assert(p.error != id_error::empty_provider,
-                      "llmap: malformed model id: the provider part (before the first ':') is "
-                      "empty");
-        static_assert(p.error != id_error::empty_model,
-                      "llmap: malformed model id: the model part (after the first ':') is empty; "
-                      "name the provider alone for its default model");
-        static_assert(p.error != id_error::invalid_provider_char,
-                      "llmap: malformed model id: a provider name may only contain ASCII "
-                      "letters, digits, '.', '_' and '-'");
-        static_assert(p.error != id_error::invalid_model_char,
-                      "llmap: malformed model id: the model part contains a control character");
         if constexpr (p.ok()) {
             constexpr fixed_string<p.provider.size()> name(p.provider);
-            require_known<name>();
             if constexpr (contains(name.view())) {
                 auto const& prov = provider<name>();
                 using P = std::remove_cvref_t<decltype(prov)>;
                 return prov.model(p.has_model ? p.model : std::string_view(P::default_model));
+            } else {
+                static_assert(sizeof(refuse_unknown<name>) != 0);
+                return detail::no_model{};
             }
+        } else {
+            static_assert(
+                sizeof(detail::check_model_id<
+                       p.error != id_error::empty, p.error != id_error::empty_provider,
+                       p.error != id_error::empty_model, p.error != id_error::invalid_provider_char,
+                       p.error != id_error::invalid_model_char>) != 0); // instantiates the check
+            return detail::no_model{};
         }
     }
 
@@ -352,15 +536,27 @@ public:
         return make_any(t);
     }
 
-    /** Like `make`, but a malformed id or an unknown provider is returned as an error code
-        (`errc::invalid_model_id`, `errc::unknown_provider`) instead of thrown. An exception
-        thrown by the provider itself still propagates.
+    /** Like `make`, but a malformed id or an unknown provider is returned instead of thrown.
+
+        The error is the `llmap::error` that `make` would throw, with its message (which id,
+        which providers exist): `r.error() == llmap::errc::unknown_provider`,
+        `r.error().what()`; `r.value()` throws it. An exception thrown by the provider itself
+        still propagates. The success path allocates nothing of its own; the error path
+        builds the message.
+
+        @par Example
+        @code
+        auto r = reg.try_make(id);
+        if (!r)
+            return log(r.error().what());
+        r->complete(req);
+        @endcode
     */
-    boost::system::result<any_model> try_make(std::string_view id) const {
+    boost::system::result<any_model, result_error> try_make(std::string_view id) const {
         boost::system::error_code ec;
         target const t = resolve(id, ec);
         if (ec)
-            return ec;
+            return resolve_error(id, ec);
         return make_any(t);
     }
 
@@ -454,7 +650,7 @@ private:
     explicit registry(default_config d) : registry(d, std::make_index_sequence<count>{}) {}
 
     template <class Source, std::size_t... I>
-    registry(Source source, std::index_sequence<I...>)
+    registry([[maybe_unused]] Source source, std::index_sequence<I...>) // unused if empty
         : storage_(boost::hana::make_pair(
               detail::key_of<entry_at<I>::name>{},
               make_provider<typename entry_at<I>::provider_type>(source, names_[I]))...) {}
@@ -482,17 +678,10 @@ private:
         }
     }
 
+    // Refuses the unknown provider Name at compile time, naming the known ones, when
+    // instantiated (with sizeof; see detail::check_provider_known for why a class).
     template <fixed_string Name>
-    static constexpr void require_known() noexcept {
-        if constexpr (!contains(Name.view())) {
-            static_assert(
-                detail::always_false<
-                    detail::pack_t<[] { return Name.view(); }, detail::requested_provider>,
-                    detail::pack_t<joined_names_, detail::the_known_providers_are>>,
-                "llmap: unknown provider in model id (the requested name and the known providers "
-                "are spelled in requested_provider<...> and the_known_providers_are<...>)");
-        }
-    }
+    using refuse_unknown = detail::require_known_provider<false, Name, joined_names()>;
 
     const dynamic_entry* find_dynamic(std::string_view name) const noexcept {
         for (auto const& d : dynamic_)
@@ -530,13 +719,19 @@ private:
     // Cold and out of line: building the message must not weigh on the lookup's inlining.
     [[noreturn, gnu::cold, gnu::noinline]] void
     throw_resolve_error(std::string_view id, boost::system::error_code ec) const {
+        throw resolve_error(id, ec);
+    }
+
+    // The error of an id that does not resolve, with its message.
+    [[gnu::cold, gnu::noinline]] error resolve_error(std::string_view id,
+                                                     boost::system::error_code ec) const {
         parsed_id const p = parse_model_id(id);
         if (!p.ok())
-            throw error(ec, "llmap: invalid model id " + detail::quoted(id) + ": " +
-                                std::string(to_string(p.error)) +
-                                " (expected \"provider\" or \"provider:model\")");
-        throw error(ec, "llmap: unknown provider " + detail::quoted(p.provider) + " in model id " +
-                            detail::quoted(id) + "; known providers: " + known_list());
+            return error(ec, "llmap: invalid model id " + detail::quoted(id) + ": " +
+                                 std::string(to_string(p.error)) +
+                                 " (expected \"provider\" or \"provider:model\")");
+        return error(ec, "llmap: unknown provider " + detail::quoted(p.provider) + " in model id " +
+                             detail::quoted(id) + "; known providers: " + known_list());
     }
 
     static std::string static_known_list() {

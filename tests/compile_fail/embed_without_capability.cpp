@@ -1,5 +1,5 @@
 // Embedding with a model type that cannot embed is refused on the static path.
-// llmap-expect: llmap: this model type has no embeddings capability
+// llmap-expect-first: llmap: this model type has no embeddings capability
 #include "../support/test_providers.hpp"
 
 using providers = llmap::registry<test::chat_only_provider, test::embed_only_provider>;

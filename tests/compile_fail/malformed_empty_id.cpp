@@ -1,5 +1,5 @@
 // An empty literal id does not compile.
-// llmap-expect: llmap: malformed model id: the id is empty
+// llmap-expect-first: llmap: malformed model id: the id is empty
 #include "../support/test_providers.hpp"
 
 void f(const llmap::registry<test::echo_provider>& reg) {

@@ -1,5 +1,5 @@
 // A literal id with an empty provider part does not compile.
-// llmap-expect: llmap: malformed model id: the provider part (before the first ':') is empty
+// llmap-expect-first: llmap: malformed model id: the provider part (before the first ':') is empty
 #include "../support/test_providers.hpp"
 
 void f(const llmap::registry<test::echo_provider>& reg) {

@@ -1,5 +1,5 @@
 // A literal id whose provider part has a character no provider name may have does not compile.
-// llmap-expect: llmap: malformed model id: a provider name may only contain
+// llmap-expect-first: llmap: malformed model id: a provider name may only contain
 #include "../support/test_providers.hpp"
 
 void f(const llmap::registry<test::echo_provider>& reg) {

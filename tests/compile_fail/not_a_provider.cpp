@@ -1,5 +1,5 @@
 // A registry entry that is not a provider is refused with a message, not a template backtrace.
-// llmap-expect: llmap: a registry entry must be a provider
+// llmap-expect-first: llmap: a registry entry must be a provider
 #include "../support/test_providers.hpp"
 
 struct no_name_provider {

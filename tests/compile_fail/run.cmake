@@ -1,8 +1,11 @@
 # Compile-fail harness: cmake -DCONFIG=<compile_fail_config.cmake> -DSOURCE=<file.cpp>
 #                             -DCONTROL=ON|OFF -P run.cmake
 #
-# CONTROL=OFF: passes only if compiling SOURCE fails AND the compiler's output contains the
-#              text of every `// llmap-expect: <text>` line of SOURCE (at least one required).
+# CONTROL=OFF: passes only if compiling SOURCE fails, the first error line's message begins
+#              with the text of the `// llmap-expect-first: <text>` line of SOURCE (exactly one
+#              required), and the compiler's output contains the text of every
+#              `// llmap-expect: <text>` line, and of every `// llmap-expect-gcc: <text>` or
+#              `// llmap-expect-clang: <text>` line when the compiler is GCC or Clang.
 # CONTROL=ON:  compiles SOURCE with -DLLMAP_COMPILE_FAIL_CONTROL; passes only if that succeeds.
 cmake_minimum_required(VERSION 3.25)
 
@@ -20,21 +23,36 @@ if(NOT content MATCHES "LLMAP_COMPILE_FAIL_CONTROL")
         "(see tests/compile_fail/README.md)")
 endif()
 
+# Which compiler-specific expectations apply: Clang and GCC print names differently.
+execute_process(COMMAND "${LLMAP_CF_COMPILER}" --version
+    OUTPUT_VARIABLE compiler_version ERROR_QUIET)
+if(compiler_version MATCHES "clang")
+    set(compiler_kind clang)
+elseif(compiler_version MATCHES "Free Software Foundation|GCC|g\\+\\+")
+    set(compiler_kind gcc)
+else()
+    set(compiler_kind other)
+endif()
+
 # One list element per expectation line (file(STRINGS) keeps a `;` inside a line escaped).
 # The text is extracted inside each loop, never stored in a list of its own, so it may hold `;`.
-set(expect_prefix "^[ \t]*//[ \t]*llmap-expect:")
+set(expect_prefix "^[ \t]*//[ \t]*llmap-expect(-first|-gcc|-clang)?:")
 file(STRINGS "${SOURCE}" expect_lines REGEX "${expect_prefix}")
+set(first_count 0)
 foreach(line IN LISTS expect_lines)
     string(REGEX REPLACE "${expect_prefix}" "" text "${line}")
     string(STRIP "${text}" text)
     if(text STREQUAL "")
-        message(FATAL_ERROR "${SOURCE}: empty `// llmap-expect:` line")
+        message(FATAL_ERROR "${SOURCE}: empty `// llmap-expect...:` line")
+    endif()
+    if(line MATCHES "llmap-expect-first:")
+        math(EXPR first_count "${first_count} + 1")
     endif()
 endforeach()
 list(LENGTH expect_lines expectation_count)
-if(expectation_count EQUAL 0)
-    message(FATAL_ERROR "${SOURCE}: no `// llmap-expect: <text>` line; a compile-fail test "
-        "must name at least one text the compiler's diagnostics have to contain")
+if(NOT first_count EQUAL 1)
+    message(FATAL_ERROR "${SOURCE}: ${first_count} `// llmap-expect-first: <text>` lines; a "
+        "compile-fail test must have exactly one, naming how the first error's message begins")
 endif()
 
 set(include_flags "")
@@ -75,10 +93,34 @@ if(result EQUAL 0)
     message(FATAL_ERROR "${SOURCE} compiled, but it must not.\ncommand: ${command_line}")
 endif()
 
+# The first error line's message, without the compiler's own static_assert wording
+# (GCC: `static assertion failed: msg`; Clang 14: `static_assert failed "msg"`, and
+# `static_assert failed due to requirement '...' "msg"` when the condition is not a plain
+# bool, which must not happen: the message has to come first).
+string(REGEX MATCH "[^\n]*error: [^\n]*" first_error "${output}")
+string(FIND "${first_error}" "error: " at)
+math(EXPR at "${at} + 7")
+string(SUBSTRING "${first_error}" ${at} -1 first_message)
+string(REGEX REPLACE "^static[_ ]assert(ion)? failed:? \"?" "" first_message "${first_message}")
+
 set(missing "")
 foreach(line IN LISTS expect_lines)
     string(REGEX REPLACE "${expect_prefix}" "" text "${line}")
     string(STRIP "${text}" text)
+    if(line MATCHES "llmap-expect-first:")
+        string(FIND "${first_message}" "${text}" position)
+        if(NOT position EQUAL 0)
+            string(APPEND missing "\n  first error begins with: ${text}\n"
+                "    (the first error line is: ${first_error})")
+        endif()
+        continue()
+    endif()
+    if(line MATCHES "llmap-expect-gcc:" AND NOT compiler_kind STREQUAL "gcc")
+        continue()
+    endif()
+    if(line MATCHES "llmap-expect-clang:" AND NOT compiler_kind STREQUAL "clang")
+        continue()
+    endif()
     string(FIND "${output}" "${text}" position)
     if(position EQUAL -1)
         string(APPEND missing "\n  ${text}")

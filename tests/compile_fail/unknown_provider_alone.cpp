@@ -1,6 +1,7 @@
 // provider<"name">() with an unknown name is refused the same way.
-// llmap-expect: llmap: unknown provider in model id
-// llmap-expect: requested_provider<'e', 'c', 'o'>
+// llmap-expect-first: llmap: unknown provider
+// llmap-expect-gcc: requested_provider<llmap::fixed_string<3>{"eco"}>
+// llmap-expect-clang: requested_provider<'e', 'c', 'o'>
 #include "../support/test_providers.hpp"
 
 using providers = llmap::registry<test::echo_provider, test::special_provider>;

@@ -247,6 +247,65 @@ BOOST_AUTO_TEST_CASE(unknown_provider_message_lists_the_names) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(try_make_keeps_the_message) {
+    providers reg;
+    reg.add("corp-gateway", [](std::string_view m, const llmap::provider_config&) {
+        return llmap::any_model{test::chat_only_model{m}};
+    });
+    for (std::string_view const id : {"anthropik:claude", "ec ho:x"}) {
+        std::string thrown;
+        try {
+            (void)reg.make(id);
+        } catch (const llmap::error& e) {
+            thrown = e.what();
+        }
+        BOOST_REQUIRE(!thrown.empty());
+
+        auto r = reg.try_make(id);
+        BOOST_REQUIRE(r.has_error());
+        // The error is the one make throws: its code, and its whole message.
+        BOOST_TEST(r.error().what() == thrown);
+        BOOST_TEST(r.error().message() == thrown);
+        // value() throws it, as an llmap::error.
+        BOOST_CHECK_EXCEPTION((void)r.value(), llmap::error, [&](const llmap::error& e) {
+            return e.what() == thrown && e.code() == r.error().code();
+        });
+    }
+
+    auto unknown = reg.try_make("anthropik:claude");
+    BOOST_TEST((unknown.error() == llmap::errc::unknown_provider));
+    BOOST_TEST((unknown.error().code() == llmap::errc::unknown_provider));
+    std::string const what = unknown.error().what();
+    BOOST_TEST(what.find("'anthropik'") != std::string::npos, what);
+    for (auto n : reg.all_names())
+        BOOST_TEST(what.find(std::string(n)) != std::string::npos, what << " lacks " << n);
+
+    auto malformed = reg.try_make("echo:");
+    BOOST_TEST((malformed.error() != llmap::errc::unknown_provider));
+    BOOST_TEST((malformed.error() == llmap::errc::invalid_model_id));
+    BOOST_TEST(std::string_view(malformed.error().what()).find("'echo:'") != std::string::npos,
+               malformed.error().what());
+
+    // A result holding a model reports the empty error, as one with an error_code would.
+    auto ok = reg.try_make("echo:e1");
+    BOOST_REQUIRE(ok.has_value());
+    BOOST_TEST(!ok.error().code());
+    BOOST_TEST(ok.value().complete(hi()).text() == "e1: Hi");
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_registry_holds_providers_added_at_run_time) {
+    llmap::registry<> reg; // compiles without warnings (-Werror)
+    static_assert(llmap::registry<>::size() == 0);
+    auto r = reg.try_make("corp:x");
+    BOOST_TEST((r.error() == llmap::errc::unknown_provider));
+    BOOST_TEST(std::string_view(r.error().what()).find("(none)") != std::string_view::npos,
+               r.error().what());
+    reg.add("corp", [](std::string_view m, const llmap::provider_config&) {
+        return llmap::any_model{test::chat_only_model{m}};
+    });
+    BOOST_TEST(reg.make("corp:x").complete(hi()).text() == "x");
+}
+
 BOOST_AUTO_TEST_CASE(hostile_ids_give_bounded_messages) {
     providers reg;
     std::string huge(1 << 20, 'a');
