@@ -88,8 +88,8 @@ for target in "${targets[@]}"; do
     fi
     log="$build_dir/logs/${target}-regression.log"
     if [[ ${#inputs[@]} -gt 0 ]] &&
-        ! "$bin/fuzz_${target}" -artifact_prefix="$build_dir/artifacts/${target}-" \
-            "${inputs[@]}" >"$log" 2>&1; then
+        ! "$bin/fuzz_${target}" -rss_limit_mb=2048 -timeout=10 \
+            -artifact_prefix="$build_dir/artifacts/${target}-" "${inputs[@]}" >"$log" 2>&1; then
         report_failure "$target" "$log"
     fi
     echo "=== fuzz_${target}: ${#inputs[@]} regression input(s) pass (${pending} pending, not run)"
