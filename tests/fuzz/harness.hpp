@@ -110,6 +110,23 @@ void feed(const feed_plan& p, feeding f, Sink&& sink) {
     }
 }
 
+/// `s` quoted, with its control and non-ASCII bytes as \xNN: a CR left in a line shows.
+inline std::string quoted(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out = "\"";
+    for (char c : s) {
+        auto const b = static_cast<unsigned char>(c);
+        if (b < 0x20 || b >= 0x7F || c == '"' || c == '\\') {
+            out += "\\x";
+            out += hex[b >> 4];
+            out += hex[b & 0x0F];
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
 /// An llmap::error as one comparable line: its code and its message.
 inline std::string describe(const llmap::error& e) {
     return e.code().to_string() + ": " + e.what();
@@ -141,6 +158,36 @@ std::string only_llmap_errors(const char* what, F&& f) {
         fail(std::string(what) + " threw something that is not a std::exception");
     }
     return {};
+}
+
+/** Check a parser whose feed threw `first`: it says failed() and, fed again, throws the same
+    error again and delivers nothing.
+*/
+template <class Parser>
+void check_stays_failed(Parser& parser, const std::string& first, std::string_view probe) {
+    if (!parser.failed())
+        fail("feed threw (" + first + ") but failed() is false");
+    std::string const again = only_llmap_errors("feed after a failure", [&] {
+        parser.feed(probe, [](auto&&) { fail("a failed parser delivered something"); });
+    });
+    if (again != first)
+        fail("a failed parser threw \"" + again + "\", first \"" + first + "\"");
+}
+
+/** The first difference of two lists of what a parser delivered, each item written by
+    `show`, as "<what> <index> is <a's> vs <b's>"; empty when the lists are equal.
+*/
+template <class T, class Show>
+std::string first_difference(const std::vector<T>& a, const std::vector<T>& b, const char* what,
+                             Show show) {
+    std::size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i])
+        ++i;
+    if (i == a.size() && i == b.size())
+        return {};
+    return std::string(what) + " " + std::to_string(i) + " is " +
+           (i < a.size() ? show(a[i]) : std::string("(none)")) + " vs " +
+           (i < b.size() ? show(b[i]) : std::string("(none)"));
 }
 
 } // namespace llmap_fuzz

@@ -44,24 +44,14 @@ outcome parse(const llmap_fuzz::feed_plan& plan, feeding how) {
                 if (line.empty() || line.find('\n') != std::string_view::npos ||
                     line.size() > plan.limit)
                     llmap_fuzz::fail("a line that is empty, holds a LF or exceeds " +
-                                     std::to_string(plan.limit) + " bytes: \"" + std::string(line) +
-                                     "\"");
+                                     std::to_string(plan.limit) +
+                                     " bytes: " + llmap_fuzz::quoted(line));
                 out.lines.emplace_back(line);
             });
         });
     });
-    if (!out.error.empty()) {
-        if (!parser.failed())
-            llmap_fuzz::fail("feed threw (" + out.error + ") but failed() is false");
-        std::string const again = llmap_fuzz::only_llmap_errors("ndjson_parser::feed", [&] {
-            parser.feed("{}\n", [](std::string_view) {
-                llmap_fuzz::fail("a failed parser delivered a line");
-            });
-        });
-        if (again != out.error)
-            llmap_fuzz::fail("a failed parser threw \"" + again + "\", first \"" + out.error +
-                             "\"");
-    }
+    if (!out.error.empty())
+        llmap_fuzz::check_stays_failed(parser, out.error, "{}\n");
     out.partial = parser.has_partial_line();
     out.failed = parser.failed();
     return out;
@@ -71,13 +61,10 @@ void compare(const outcome& a, const outcome& b, feeding how) {
     if (a == b)
         return;
     std::string why = std::string("fed whole and fed ") + llmap_fuzz::name(how) + " differ: ";
-    std::size_t i = 0;
-    while (i < a.lines.size() && i < b.lines.size() && a.lines[i] == b.lines[i])
-        ++i;
-    if (i < a.lines.size() || i < b.lines.size())
-        why += "line " + std::to_string(i) + " is \"" +
-               (i < a.lines.size() ? a.lines[i] : "(none)") + "\" vs \"" +
-               (i < b.lines.size() ? b.lines[i] : "(none)") + "\"";
+    if (auto const diff = llmap_fuzz::first_difference(
+            a.lines, b.lines, "line", [](const std::string& l) { return llmap_fuzz::quoted(l); });
+        !diff.empty())
+        why += diff;
     else if (a.error != b.error)
         why += "error \"" + a.error + "\" vs \"" + b.error + "\"";
     else
