@@ -74,11 +74,19 @@ report_failure() {
 # --- regression inputs: each replayed once, as a plain run -----------------------------------
 # regression/<target>/pending/ holds the inputs of known, still unfixed findings: replayed only
 # on demand (see README.md), so that the test command stays green until the fix lands.
-rm -rf "$build_dir/artifacts" "$build_dir/logs"
+rm -rf "$build_dir/artifacts" "$build_dir/logs" "$build_dir/regression"
 mkdir -p "$build_dir/artifacts" "$build_dir/logs"
+# An input too large to commit as it is (a deep nesting, a long line) is committed gzipped
+# (NAME.gz) and replayed decompressed.
 for target in "${targets[@]}"; do
     inputs=()
+    mkdir -p "$build_dir/regression/${target}"
     while IFS= read -r -d '' file; do
+        if [[ "$file" == *.gz ]]; then
+            plain="$build_dir/regression/${target}/$(basename "$file" .gz)"
+            gzip -dc "$file" >"$plain"
+            file="$plain"
+        fi
         inputs+=("$file")
     done < <(find "tests/fuzz/regression/${target}" -maxdepth 1 -type f ! -name '.*' -print0 |
         sort -z)
