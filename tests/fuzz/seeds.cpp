@@ -145,6 +145,16 @@ constexpr aisdk_dir aisdk_dirs[] = {
     {"cohere", cohere_chat, cohere_chat_stream},
 };
 
+// At most `max` of `list` (all for 0), spread evenly through it so that every source folder
+// is represented.
+std::vector<const std::string*> pick_evenly(const std::vector<std::string>& list, std::size_t max) {
+    std::size_t const take = max == 0 ? list.size() : std::min(list.size(), max);
+    std::vector<const std::string*> out;
+    for (std::size_t i = 0; i != take; ++i)
+        out.push_back(&list[i * list.size() / take]);
+    return out;
+}
+
 void write(const fs::path& file, std::string_view prefix, std::string_view body) {
     std::ofstream out(file, std::ios::binary);
     out << prefix << body;
@@ -168,10 +178,13 @@ int main(int argc, char** argv) try {
     std::map<format, std::vector<std::string>> bodies;
     // The AI SDK's chunk files as they are, one JSON text a line: more NDJSON for its parser.
     std::vector<std::string> json_lines;
-    for (auto const& provider : fs::directory_iterator(fx::root() / "rig")) {
-        if (!provider.is_directory())
-            continue;
-        for (auto& e : fx::rig_exchanges(provider.path().filename().string()))
+    std::vector<fs::path> providers;
+    for (auto const& entry : fs::directory_iterator(fx::root() / "rig"))
+        if (entry.is_directory())
+            providers.push_back(entry.path().filename());
+    std::sort(providers.begin(), providers.end());
+    for (auto const& provider : providers) {
+        for (auto& e : fx::rig_exchanges(provider.string()))
             if (e.status >= 200 && e.status <= 299)
                 if (auto const f = classify(e))
                     bodies[*f].push_back(std::move(e.response_body));
@@ -207,11 +220,9 @@ int main(int argc, char** argv) try {
                 if (body.size() > max_body)
                     body = shrink_numbers(std::move(body));
         std::erase_if(list, [](const std::string& b) { return b.empty() || b.size() > max_body; });
-        std::size_t const take =
-            max_per_format == 0 ? list.size() : std::min(list.size(), max_per_format);
-        for (std::size_t i = 0; i != take; ++i) {
-            // Evenly through the list, so that every source folder is represented.
-            std::string const& body = list[i * list.size() / take];
+        auto const picked = pick_evenly(list, max_per_format);
+        for (std::size_t i = 0; i != picked.size(); ++i) {
+            std::string const& body = *picked[i];
             std::string const file = std::string(name(f)) + "-" + std::to_string(i);
             char const selector = static_cast<char>(f);
             write(out / "wire" / file, std::string_view(&selector, 1), body);
@@ -221,15 +232,14 @@ int main(int argc, char** argv) try {
                 ++framing_seeds;
             }
         }
-        std::cout << "seeds: " << name(f) << ": " << take << " of " << list.size() << "\n";
+        std::cout << "seeds: " << name(f) << ": " << picked.size() << " of " << list.size() << "\n";
     }
     std::erase_if(json_lines, [](const std::string& b) { return b.size() > max_body; });
-    std::size_t const take =
-        max_per_format == 0 ? json_lines.size() : std::min(json_lines.size(), max_per_format);
-    for (std::size_t i = 0; i != take; ++i)
+    auto const picked = pick_evenly(json_lines, max_per_format);
+    for (std::size_t i = 0; i != picked.size(); ++i)
         write(out / "ndjson" / ("chunk_lines-" + std::to_string(i)), llmap_fuzz::seed_header,
-              json_lines[i * json_lines.size() / take]);
-    framing_seeds += take;
+              *picked[i]);
+    framing_seeds += picked.size();
     std::cout << "seeds: " << framing_seeds << " framing seeds written under " << out.string()
               << "\n";
     return 0;
