@@ -13,6 +13,7 @@ packages=(
     libbenchmark-dev
     ccache
     clang-format
+    libclang-rt-14-dev # libFuzzer and the sanitizer runtimes of clang++ 14 (only recommended)
     "$@"
 )
 

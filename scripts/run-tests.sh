@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: formatting check, then build + CTest with GCC and with Clang, each under
+# The test command: formatting check, a short fuzzing run (scripts/run-fuzzers.sh, when clang++
+# is there; LLMAP_FUZZ=0 skips it), then build + CTest with GCC and with Clang, each under
 # AddressSanitizer + UBSan.  LLMAP_COMPILERS="gcc" (or "clang") restricts it for quick runs.
 # The last thing printed is CTest's summary.
 set -euo pipefail
@@ -40,6 +41,15 @@ if [[ ${#sources[@]} -gt 0 ]]; then
     fi
 fi
 echo "format: ${#sources[@]} file(s) clean"
+
+# --- fuzzing: about a minute of libFuzzer on the parsers and decoders (tests/fuzz) ------------
+if [[ "${LLMAP_FUZZ:-1}" == 0 ]]; then
+    echo "fuzz: skipped (LLMAP_FUZZ=0)"
+elif ! command -v clang++ >/dev/null; then
+    echo "fuzz: skipped: clang++ not found (libFuzzer needs Clang)"
+else
+    bash scripts/run-fuzzers.sh
+fi
 
 # --- build and test ---------------------------------------------------------------------------
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
