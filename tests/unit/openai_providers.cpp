@@ -295,6 +295,19 @@ BOOST_AUTO_TEST_CASE(missing_key_fails_before_sending) {
             reg.make(id).complete({.prompt = "x"}), llmap::error,
             [](const llmap::error& e) { return e.code() == llmap::errc::missing_api_key; });
     BOOST_TEST(server.request_count() == 0u);
+    // The message names the variables the key would have been read from.
+    auto const message = [](auto&& model) {
+        try {
+            model.complete({.prompt = "x"});
+        } catch (const llmap::error& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    BOOST_TEST(message(reg.model<"openai:m">()).find("(set OPENAI_API_KEY or") !=
+               std::string::npos);
+    BOOST_TEST(message(llmap::openai_chat(llmap::provider_config{}).model("m"))
+                   .find("(set OPENAI_CHAT_API_KEY, OPENAI_API_KEY or") != std::string::npos);
     // A local server needs no key: the request goes out (and its empty answer is malformed).
     BOOST_CHECK_EXCEPTION(
         reg.make("llama-cpp").complete({.prompt = "x"}), llmap::error,

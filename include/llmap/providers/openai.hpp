@@ -252,12 +252,14 @@ inline std::vector<std::pair<std::string, std::string>> bearer(const std::string
     return h;
 }
 
-inline std::shared_ptr<const llmap::detail::endpoint> openai_endpoint(std::string_view name,
-                                                                      const provider_config& c) {
+/// @param key_variables the environment variables the key is read from, for the missing-key
+/// message (empty: `<NAME>_API_KEY`).
+inline std::shared_ptr<const llmap::detail::endpoint>
+openai_endpoint(std::string_view name, const provider_config& c, std::string key_variables = {}) {
     auto auth = bearer(c.api_key);
     return std::make_shared<const llmap::detail::endpoint>(
         std::string(name), c.base_url.empty() ? "https://api.openai.com/v1" : c.base_url,
-        std::move(auth), c.api_key, true, c);
+        std::move(auth), c.api_key, true, c, nullptr, std::string(), std::move(key_variables));
 }
 
 inline void openai_env(provider_config& c) {
@@ -317,7 +319,8 @@ public:
     static constexpr std::string_view default_model = "gpt-4.1-mini";
 
     explicit openai_chat(const provider_config& c)
-        : endpoint_(openai_api::detail::openai_endpoint(name.view(), c)) {}
+        : endpoint_(openai_api::detail::openai_endpoint(name.view(), c,
+                                                        "OPENAI_CHAT_API_KEY, OPENAI_API_KEY")) {}
 
     static void apply_env(provider_config& c) {
         if (c.api_key.empty())

@@ -236,14 +236,20 @@ public:
         @param config the provider's configuration (extra headers, transport settings).
         @param client the HTTP client to share, or null for one of this endpoint's own.
         @param query appended to every URL (Azure's `?api-version=...`).
+        @param key_variables the environment variables the key is read from, for the
+        missing-key message; empty for `<NAME>_API_KEY`.
     */
     endpoint(std::string provider, std::string base_url,
              std::vector<std::pair<std::string, std::string>> auth, std::string key,
              bool key_required, const provider_config& config,
-             std::shared_ptr<const lazy_client> client = nullptr, std::string query = {})
+             std::shared_ptr<const lazy_client> client = nullptr, std::string query = {},
+             std::string key_variables = {})
         : provider_(std::move(provider)), base_url_(std::move(base_url)), headers_(std::move(auth)),
           key_(std::move(key)), answers_{provider_, {}}, query_(std::move(query)),
-          key_required_(key_required), transport_(config.transport),
+          key_required_(key_required),
+          key_variables_(key_variables.empty() ? env_prefix(provider_) + "_API_KEY"
+                                               : std::move(key_variables)),
+          transport_(config.transport),
           client_(client ? std::move(client)
                          : std::make_shared<const lazy_client>(transport_, config.executor)) {
         while (!base_url_.empty() && base_url_.back() == '/')
@@ -279,8 +285,8 @@ public:
                             std::optional<http::retry_policy> retry = std::nullopt) const {
         if (key_required_ && key_.empty())
             throw error(errc::missing_api_key, "llmap: no API key for provider '" + provider_ +
-                                                   "' (set " + env_prefix(provider_) +
-                                                   "_API_KEY or provider_config::api_key)");
+                                                   "' (set " + key_variables_ +
+                                                   " or provider_config::api_key)");
         http::http_request r;
         r.url = base_url_ + std::string(path) + query_;
         r.headers = headers_;
@@ -328,6 +334,7 @@ private:
     answer_context answers_;
     std::string query_;
     bool key_required_;
+    std::string key_variables_;
     http::client_options transport_;
     std::shared_ptr<const lazy_client> client_;
 };
