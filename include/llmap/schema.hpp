@@ -93,7 +93,7 @@ inline void make_nullable(boost::json::object& s) {
         if (t->is_array()) {
             auto& a = t->get_array();
             for (auto const& e : a)
-                if (e == "null")
+                if (e.is_string() && e.get_string() == "null")
                     return;
             a.emplace_back("null");
             return;
