@@ -152,8 +152,9 @@ inline void openai_strict_node(boost::json::object& s, const std::string& where,
         if (s.contains(k))
             return w.reject(where, "\"" + std::string(k) + "\" is not supported in strict mode");
     if (auto* one = s.if_contains("oneOf")) { // the same values, as far as a model goes
-        s["anyOf"] = std::move(*one);
-        s.erase("oneOf");
+        boost::json::value alternatives = std::move(*one);
+        s.erase("oneOf"); // before inserting: an insertion may move the object's elements
+        s["anyOf"] = std::move(alternatives);
     }
     w.keep_only(s, {"type",
                     "properties",
@@ -349,8 +350,9 @@ inline adapted_schema gemini_schema(boost::json::object schema) {
     detail::schema_walk w;
     auto node = [&](auto& self, boost::json::object& s, const std::string& where) -> void {
         if (auto* c = s.if_contains("const")) {
-            s["enum"] = boost::json::array{std::move(*c)};
-            s.erase("const");
+            boost::json::array one{std::move(*c)};
+            s.erase("const"); // before inserting: an insertion may move the object's elements
+            s["enum"] = std::move(one);
         }
         w.keep_only(s, {"$id",
                         "$defs",
