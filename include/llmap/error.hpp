@@ -46,6 +46,7 @@ enum class errc {
     invalid_header = 113,    ///< a request header field's name or value cannot be sent as is
 
     malformed_response = 150, ///< a provider's answer does not have the shape its API documents
+    invalid_output = 151,     ///< the model's answer does not parse into the requested C++ type
 };
 
 namespace detail {
@@ -104,6 +105,8 @@ public:
                    "in a value)";
         case errc::malformed_response:
             return "malformed provider response";
+        case errc::invalid_output:
+            return "the model's output does not match the requested type";
         }
         return "unknown llmap error";
     }

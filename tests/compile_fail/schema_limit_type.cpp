@@ -1,0 +1,19 @@
+// A limit that does not fit the member's type (a string length on a number) does not compile.
+// llmap-expect: llmap_schema_limit_does_not_apply_to_this_member_type
+#include <llmap/schema.hpp>
+
+namespace app {
+struct args {
+    int days;
+};
+BOOST_DESCRIBE_STRUCT(args, (), (days))
+#ifndef LLMAP_COMPILE_FAIL_CONTROL
+LLMAP_DESCRIBE_SCHEMA(args, "Arguments.", (days, "Days", {.max_length = 7}))
+#else
+LLMAP_DESCRIBE_SCHEMA(args, "Arguments.", (days, "Days", {.maximum = 7}))
+#endif
+} // namespace app
+
+boost::json::object f() {
+    return llmap::json_schema<app::args>();
+}
