@@ -21,6 +21,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -792,6 +793,19 @@ BOOST_AUTO_TEST_CASE(grounding_sources) {
     auto const s = decode_stream(
         "data: " + json::serialize(body) + "\n\ndata: " + json::serialize(again) + "\n\n", 0);
     BOOST_TEST((s.content == r.content));
+}
+
+// Counts at INT64_MAX: output (candidates + thoughts) saturates instead of overflowing.
+BOOST_AUTO_TEST_CASE(usage_at_int64_max_saturates) {
+    constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    auto const r = gw::parse_generate_response(json::parse(
+        R"({"candidates":[{"finishReason":"STOP"}],"usageMetadata":{)"
+        R"("promptTokenCount":9223372036854775807,"candidatesTokenCount":9223372036854775807,)"
+        R"("thoughtsTokenCount":9223372036854775807}})"));
+    BOOST_TEST(r.usage.input_tokens.value() == max);
+    BOOST_TEST(r.usage.output_tokens.value() == max);
+    BOOST_TEST(r.usage.reasoning_tokens.value() == max);
+    BOOST_TEST(r.usage.total() == max);
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_is_a_typed_error) {

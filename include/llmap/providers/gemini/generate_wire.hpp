@@ -378,8 +378,7 @@ inline usage gemini_usage(const boost::json::object& u, std::string_view provide
     out.input_tokens = detail::count_member(u, "promptTokenCount", provider);
     auto const candidates = detail::count_member(u, "candidatesTokenCount", provider);
     auto const thoughts = detail::count_member(u, "thoughtsTokenCount", provider);
-    if (candidates || thoughts)
-        out.output_tokens = candidates.value_or(0) + thoughts.value_or(0);
+    out.output_tokens = detail::add_counts(candidates, thoughts);
     out.reasoning_tokens = thoughts;
     out.cache_read_tokens = detail::count_member(u, "cachedContentTokenCount", provider);
     out.total_tokens = detail::count_member(u, "totalTokenCount", provider);
