@@ -17,9 +17,11 @@
 #include <llmap/providers/gemini.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -334,6 +336,43 @@ BOOST_AUTO_TEST_CASE(aisdk_streamed_function_call_arguments) {
         BOOST_TEST(recipe.at("steps").at(4) ==
                    "In a 9x13 baking dish, spread a thin layer of meat sauce.");
     }
+}
+
+// A streamed argument's jsonPath makes one level per step: it is limited to the depth the
+// library parses any JSON to (Boost.JSON's default max_depth, 32). A path 100,000 levels deep
+// (200 KB) is refused at once instead of pinning the CPU; one at the limit still works.
+BOOST_AUTO_TEST_CASE(deep_partial_argument_paths) {
+    auto const chunk = [](std::string const& path) {
+        return sse_of({R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"f",)"
+                       R"("partialArgs":[{"jsonPath":")" +
+                       path + R"(","stringValue":"x"}]}}]},"finishReason":"STOP"}]})"});
+    };
+    auto const path = [](std::size_t depth) {
+        std::string p = "$";
+        for (std::size_t i = 0; i != depth; ++i)
+            p += i % 2 ? "[0]" : ".a";
+        return p;
+    };
+    std::size_t const max_depth = json::parse_options().max_depth;
+
+    auto const start = std::chrono::steady_clock::now();
+    try {
+        decode_stream(chunk(path(100000)), 0);
+        BOOST_ERROR("a 100,000-deep jsonPath was accepted");
+    } catch (const llmap::error& e) {
+        BOOST_TEST((e.code() == llmap::errc::malformed_response), e.what());
+    }
+    BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(5)));
+    BOOST_CHECK_THROW(decode_stream(chunk(path(max_depth + 1)), 0), llmap::error);
+
+    // At the limit: the arguments come out whole, as JSON (they parse back within the limit).
+    json::value expected = "x";
+    for (std::size_t i = max_depth; i-- != 0;)
+        expected =
+            i % 2 ? json::value(json::array{expected}) : json::value(json::object{{"a", expected}});
+    auto const calls = decode_stream(chunk(path(max_depth)), 0).tool_calls();
+    BOOST_TEST_REQUIRE(calls.size() == 1u);
+    BOOST_TEST(calls[0].arguments == expected);
 }
 
 // thoughtSignature is kept (on reasoning, on the call, or as a signature-only reasoning part
