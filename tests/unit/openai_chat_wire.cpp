@@ -422,6 +422,40 @@ BOOST_AUTO_TEST_CASE(parallel_tool_calls_stay_apart) {
     BOOST_TEST(r.id == "c");
 }
 
+// The end of the body without [DONE]: a stream that gave its finish_reason is whole (some
+// vendors stop there), one cut after a few text deltas is malformed, not a shorter answer.
+// [DONE] is the end whatever came before it.
+BOOST_AUTO_TEST_CASE(a_stream_cut_before_its_end_is_malformed) {
+    std::vector<std::string> const deltas = {
+        R"({"id":"c","model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"The"}}]})",
+        R"({"choices":[{"index":0,"delta":{"content":" answer"}}]})",
+        R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","function":{"name":"f","arguments":"{\"x\""}}]}}]})"};
+    std::string const finishing = R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})";
+    auto const decode = [&](std::vector<std::string> const& chunks) {
+        llmap::openai_api::wire::chat_stream_decoder d;
+        llmap::stream_accumulator acc;
+        auto const add = [&](llmap::stream_event&& e) { acc.add(e); };
+        for (auto const& c : chunks)
+            d.on_data(c, add);
+        if (!d.done())
+            d.finish(add);
+        return std::move(acc).finish();
+    };
+    for (std::size_t n = 0; n <= deltas.size(); ++n)
+        BOOST_CHECK_EXCEPTION(
+            decode({deltas.begin(), deltas.begin() + static_cast<std::ptrdiff_t>(n)}), llmap::error,
+            [](const llmap::error& e) {
+                return e.code() == llmap::errc::malformed_response &&
+                       std::string_view(e.what()).find("[DONE]") != std::string_view::npos;
+            });
+    auto const finished = decode({deltas[0], deltas[1], finishing});
+    BOOST_TEST(finished.text() == "The answer");
+    BOOST_TEST((finished.finish == llmap::finish_reason::stop));
+    auto const with_done = decode({deltas[0], deltas[1], "[DONE]"});
+    BOOST_TEST(with_done.text() == "The answer");
+    BOOST_TEST((with_done.finish == llmap::finish_reason::unknown));
+}
+
 BOOST_AUTO_TEST_CASE(every_event_carries_its_chunk_as_raw) {
     // One chunk gives five events (metadata, reasoning, text, a call's start and arguments):
     // each has the whole chunk as `raw` (moved into the last, copied into the others). The

@@ -698,6 +698,53 @@ BOOST_AUTO_TEST_CASE(streams_that_collect_nothing) {
     check(1, async_got, *async_events);
 }
 
+// A stream whose body ends cleanly but early (no finish_reason and no [DONE]; no
+// response.completed) is cut, not a shorter answer: malformed_response through a model, as
+// for the other providers, blocking and asynchronous. A vendor that ends after its
+// finish_reason without [DONE] (Perplexity) still gives its answer.
+BOOST_AUTO_TEST_CASE(streams_cut_before_their_end_are_malformed) {
+    std::string const chat_cut =
+        "data: {\"id\":\"c1\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,"
+        "\"delta\":{\"role\":\"assistant\",\"content\":\"The answer\"}}]}\n\n"
+        "data: {\"id\":\"c1\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,"
+        "\"delta\":{\"content\":\" is\"}}]}\n\n";
+    std::string const chat_finished = chat_cut +
+                                      "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},"
+                                      "\"finish_reason\":\"stop\"}]}\n\n";
+    std::string const responses_cut =
+        "data: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\","
+        "\"model\":\"gpt-4.1\",\"status\":\"in_progress\",\"output\":[]}}\n\n"
+        "data: {\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\","
+        "\"delta\":\"The answer\"}\n\n";
+    std::string body; // what the server answers next
+    ts::test_server server([&](const ts::test_server::request&, ts::test_session& s) {
+        s.respond(200, body, {{"content-type", "text/event-stream"}});
+    });
+    auto reg = registry_for<providers>(server, "/v1");
+    auto const malformed = [](const llmap::error& e) {
+        return e.code() == llmap::errc::malformed_response;
+    };
+    llmap::request const req{.prompt = "x"};
+    auto const ignore = [](const llmap::stream_event&) {};
+
+    body = chat_cut;
+    auto chat = reg.model<"openai-chat:gpt-4o">();
+    BOOST_CHECK_EXCEPTION(chat.stream(req, ignore), llmap::error, malformed);
+    BOOST_CHECK_EXCEPTION(chat.async_stream(req, ignore, boost::asio::use_future).get(),
+                          llmap::error, malformed);
+    body = responses_cut;
+    auto responses = reg.model<"openai:gpt-4.1">();
+    BOOST_CHECK_EXCEPTION(responses.stream(req, ignore), llmap::error, malformed);
+    BOOST_CHECK_EXCEPTION(responses.async_stream(req, ignore, boost::asio::use_future).get(),
+                          llmap::error, malformed);
+
+    body = chat_finished;
+    auto const got = chat.stream(req, ignore);
+    BOOST_TEST(got.text() == "The answer is");
+    BOOST_TEST((got.finish == llmap::finish_reason::stop));
+    BOOST_TEST(server.request_count() == 5u);
+}
+
 BOOST_AUTO_TEST_CASE(async_errors_arrive_through_the_token) {
     ts::test_server server([](const ts::test_server::request&, ts::test_session& s) {
         s.respond(429, R"({"error":{"message":"slow down","type":"rate_limit_error"}})",

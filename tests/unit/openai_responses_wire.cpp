@@ -595,21 +595,44 @@ BOOST_AUTO_TEST_CASE(parallel_calls_and_whole_arguments) {
     BOOST_TEST(r.usage.total() == 14);
     BOOST_TEST(r.id == "resp_1");
     BOOST_TEST(r.text().empty());
+}
 
-    // A truncated stream: finish() closes the open call.
+// The end of the body before response.completed: the stream was cut, and what it gave (text,
+// a call whose arguments may be whole) must not pass for the answer. A compatible server's
+// [DONE] ends it (closing the calls still open).
+BOOST_AUTO_TEST_CASE(a_stream_cut_before_completed_is_malformed) {
+    std::vector<std::string> const events = {
+        R"({"type":"response.created","response":{"id":"resp_1","model":"m","status":"in_progress","output":[]}})",
+        R"({"type":"response.output_text.delta","item_id":"msg_1","delta":"The answer"})",
+        R"({"type":"response.output_item.added","item":{"type":"function_call","id":"fc_a","call_id":"a","name":"f","arguments":""}})",
+        R"({"type":"response.function_call_arguments.delta","item_id":"fc_a","delta":"{\"x\":1}"})"};
+    for (std::size_t n = 0; n <= events.size(); ++n) {
+        wire::responses_stream_decoder t;
+        llmap::stream_accumulator acc;
+        auto const add = [&](llmap::stream_event&& ev) { acc.add(ev); };
+        for (std::size_t i = 0; i != n; ++i)
+            t.on_data(events[i], add);
+        BOOST_TEST(!t.done());
+        BOOST_CHECK_EXCEPTION(t.finish(add), llmap::error, [](const llmap::error& e) {
+            return is_malformed(e) &&
+                   std::string_view(e.what()).find("response.completed") != std::string_view::npos;
+        });
+    }
     wire::responses_stream_decoder t;
-    llmap::stream_accumulator acc2;
-    t.on_data(events[1], [&](llmap::stream_event&& ev) { acc2.add(ev); });
-    t.on_data(events[4], [&](llmap::stream_event&& ev) { acc2.add(ev); });
-    ends = 0;
-    t.finish([&](llmap::stream_event&& ev) {
+    llmap::stream_accumulator acc;
+    std::size_t ends = 0;
+    auto const add = [&](llmap::stream_event&& ev) {
         ends += std::holds_alternative<llmap::tool_call_end>(ev.data);
-        acc2.add(ev);
-    });
+        acc.add(ev);
+    };
+    for (auto const& e : events)
+        t.on_data(e, add);
+    t.on_data("[DONE]", add);
+    BOOST_TEST(t.done());
     BOOST_TEST(ends == 1u);
-    BOOST_TEST(!t.done());
-    BOOST_TEST(
-        (std::move(acc2).finish().tool_calls().at(0).arguments == json::parse(R"({"x":1})")));
+    auto const r = std::move(acc).finish();
+    BOOST_TEST(r.text() == "The answer");
+    BOOST_TEST((r.tool_calls().at(0).arguments == json::parse(R"({"x":1})")));
 }
 
 BOOST_AUTO_TEST_CASE(ai_sdk_fixtures) {

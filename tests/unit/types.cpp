@@ -16,6 +16,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -190,6 +192,35 @@ BOOST_AUTO_TEST_CASE(usage_addition_and_total) {
     BOOST_TEST(sum.total_tokens.value() == 20);
     BOOST_TEST(sum.total() == sum.input_tokens.value() + sum.output_tokens.value());
     BOOST_TEST(((without + with_total) == sum));
+}
+
+// A server may report any count up to INT64_MAX: sums clamp there instead of overflowing (the
+// test build traps signed overflow), and stay put once clamped.
+BOOST_AUTO_TEST_CASE(usage_sums_saturate) {
+    constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
+    BOOST_TEST((llmap::usage{.input_tokens = max, .output_tokens = 1}.total() == max));
+    BOOST_TEST((llmap::usage{.input_tokens = max, .output_tokens = max}.total() == max));
+
+    llmap::usage a{.input_tokens = max,
+                   .output_tokens = max,
+                   .cache_read_tokens = max,
+                   .cache_write_tokens = max,
+                   .reasoning_tokens = max};
+    a += llmap::usage{.input_tokens = 7,
+                      .output_tokens = 7,
+                      .cache_read_tokens = 7,
+                      .cache_write_tokens = 7,
+                      .reasoning_tokens = 7};
+    BOOST_TEST((a == llmap::usage{max, max, std::nullopt, max, max, max}));
+    BOOST_TEST(a.total() == max);
+    a += llmap::usage{.total_tokens = max};
+    BOOST_TEST(a.total_tokens.value() == max);
+
+    // Counts a caller builds may be negative: the other end clamps too.
+    BOOST_TEST((llmap::usage{.input_tokens = min, .output_tokens = -1}.total() == min));
+    BOOST_TEST((llmap::usage{.input_tokens = min, .output_tokens = max}.total() == -1));
+    BOOST_TEST((llmap::usage{.input_tokens = max - 1, .output_tokens = 1}.total() == max));
 }
 
 BOOST_AUTO_TEST_CASE(response_accessors) {

@@ -23,13 +23,45 @@
 
 namespace llmap {
 
+namespace detail {
+
+/** The sum of two token counts, saturated at the limits of `std::int64_t`.
+
+    Counts come from servers, which may send any integer up to `INT64_MAX`: a sum that does
+    not fit is clamped rather than overflowed (undefined behaviour) or rejected, because the
+    counts are accounting beside an answer that is otherwise whole, and a clamped sum stays an
+    upper bound ("at least this many") that later sums keep. Every sum of counts in the
+    library, the providers' and @ref usage's, goes through here.
+*/
+constexpr std::int64_t add_counts(std::int64_t a, std::int64_t b) noexcept {
+    constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
+    if (b > 0 && a > max - b)
+        return max;
+    if (b < 0 && a < min - b)
+        return min;
+    return a + b;
+}
+
+/// The saturated sum of two optional counts: absent when both are, an absent one counting as
+/// zero otherwise.
+constexpr std::optional<std::int64_t> add_counts(const std::optional<std::int64_t>& a,
+                                                 const std::optional<std::int64_t>& b) noexcept {
+    if (!a && !b)
+        return std::nullopt;
+    return add_counts(a.value_or(0), b.value_or(0));
+}
+
+} // namespace detail
+
 /** Token counts of a call, as reported by the provider.
 
     Every count is optional because providers report different subsets; an absent count means
     "not reported", not zero. `cache_read_tokens` and `cache_write_tokens` are included in
     `input_tokens`, and `reasoning_tokens` in `output_tokens`, whatever the wire format does
     (a provider that reports them separately, like Anthropic, adds them in), so totals
-    compare across providers.
+    compare across providers. Sums saturate at the limits of `std::int64_t` (see
+    `detail::add_counts`).
 */
 struct usage {
     std::optional<std::int64_t> input_tokens{};
@@ -49,12 +81,12 @@ struct usage {
     */
     usage& operator+=(const usage& other) {
         if (total_tokens || other.total_tokens)
-            total_tokens = total() + other.total();
-        add(input_tokens, other.input_tokens);
-        add(output_tokens, other.output_tokens);
-        add(cache_read_tokens, other.cache_read_tokens);
-        add(cache_write_tokens, other.cache_write_tokens);
-        add(reasoning_tokens, other.reasoning_tokens);
+            total_tokens = detail::add_counts(total(), other.total());
+        input_tokens = detail::add_counts(input_tokens, other.input_tokens);
+        output_tokens = detail::add_counts(output_tokens, other.output_tokens);
+        cache_read_tokens = detail::add_counts(cache_read_tokens, other.cache_read_tokens);
+        cache_write_tokens = detail::add_counts(cache_write_tokens, other.cache_write_tokens);
+        reasoning_tokens = detail::add_counts(reasoning_tokens, other.reasoning_tokens);
         return *this;
     }
 
@@ -65,16 +97,10 @@ struct usage {
     std::int64_t total() const noexcept {
         if (total_tokens)
             return *total_tokens;
-        return input_tokens.value_or(0) + output_tokens.value_or(0);
+        return detail::add_counts(input_tokens.value_or(0), output_tokens.value_or(0));
     }
 
     bool operator==(const usage&) const = default;
-
-private:
-    static void add(std::optional<std::int64_t>& to, const std::optional<std::int64_t>& from) {
-        if (from)
-            to = to.value_or(0) + *from;
-    }
 };
 
 namespace detail {

@@ -21,6 +21,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -435,6 +436,32 @@ BOOST_AUTO_TEST_CASE(rig_answers_and_streams) {
 
 // A server-tool block is left out with the same warning whether the answer is streamed or
 // not, so the two responses agree.
+// Counts at INT64_MAX: the unified input (input + both cache counts) saturates instead of
+// overflowing, streamed or not.
+BOOST_AUTO_TEST_CASE(usage_at_int64_max_saturates) {
+    constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    std::string const counts = R"("usage":{"input_tokens":9223372036854775807,)"
+                               R"("cache_read_input_tokens":9223372036854775807,)"
+                               R"("cache_creation_input_tokens":1,)"
+                               R"("output_tokens":9223372036854775807})";
+    auto const whole = wire::parse_messages_response(
+        json::parse(R"({"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],)"
+                    R"("stop_reason":"end_turn",)" +
+                    counts + "}"));
+    BOOST_TEST(whole.usage.input_tokens.value() == max);
+    BOOST_TEST(whole.usage.cache_read_tokens.value() == max);
+    BOOST_TEST(whole.usage.cache_write_tokens.value() == 1);
+    BOOST_TEST(whole.usage.total() == max);
+    std::vector<std::string> const lines = {
+        R"({"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant",)"
+        R"("model":"m","content":[],"stop_reason":null,)" +
+            counts + "}}",
+        R"({"type":"message_delta","delta":{"stop_reason":"end_turn"},)" + counts + "}",
+        R"({"type":"message_stop"})"};
+    auto const streamed = replay(anthropic_sse(lines), 0, false);
+    BOOST_TEST((streamed.usage == whole.usage));
+}
+
 BOOST_AUTO_TEST_CASE(left_out_blocks_warn_alike_streamed_or_not) {
     auto const answer = json::parse(R"({"id":"msg_1","type":"message","role":"assistant",
         "model":"claude-sonnet-4-5","content":[

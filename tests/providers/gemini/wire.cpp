@@ -17,10 +17,13 @@
 #include <llmap/providers/gemini.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -333,6 +336,43 @@ BOOST_AUTO_TEST_CASE(aisdk_streamed_function_call_arguments) {
         BOOST_TEST(recipe.at("steps").at(4) ==
                    "In a 9x13 baking dish, spread a thin layer of meat sauce.");
     }
+}
+
+// A streamed argument's jsonPath makes one level per step: it is limited to the depth the
+// library parses any JSON to (Boost.JSON's default max_depth, 32). A path 100,000 levels deep
+// (200 KB) is refused at once instead of pinning the CPU; one at the limit still works.
+BOOST_AUTO_TEST_CASE(deep_partial_argument_paths) {
+    auto const chunk = [](std::string const& path) {
+        return sse_of({R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"f",)"
+                       R"("partialArgs":[{"jsonPath":")" +
+                       path + R"(","stringValue":"x"}]}}]},"finishReason":"STOP"}]})"});
+    };
+    auto const path = [](std::size_t depth) {
+        std::string p = "$";
+        for (std::size_t i = 0; i != depth; ++i)
+            p += i % 2 ? "[0]" : ".a";
+        return p;
+    };
+    std::size_t const max_depth = json::parse_options().max_depth;
+
+    auto const start = std::chrono::steady_clock::now();
+    try {
+        decode_stream(chunk(path(100000)), 0);
+        BOOST_ERROR("a 100,000-deep jsonPath was accepted");
+    } catch (const llmap::error& e) {
+        BOOST_TEST((e.code() == llmap::errc::malformed_response), e.what());
+    }
+    BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(5)));
+    BOOST_CHECK_THROW(decode_stream(chunk(path(max_depth + 1)), 0), llmap::error);
+
+    // At the limit: the arguments come out whole, as JSON (they parse back within the limit).
+    json::value expected = "x";
+    for (std::size_t i = max_depth; i-- != 0;)
+        expected =
+            i % 2 ? json::value(json::array{expected}) : json::value(json::object{{"a", expected}});
+    auto const calls = decode_stream(chunk(path(max_depth)), 0).tool_calls();
+    BOOST_TEST_REQUIRE(calls.size() == 1u);
+    BOOST_TEST(calls[0].arguments == expected);
 }
 
 // thoughtSignature is kept (on reasoning, on the call, or as a signature-only reasoning part
@@ -792,6 +832,19 @@ BOOST_AUTO_TEST_CASE(grounding_sources) {
     auto const s = decode_stream(
         "data: " + json::serialize(body) + "\n\ndata: " + json::serialize(again) + "\n\n", 0);
     BOOST_TEST((s.content == r.content));
+}
+
+// Counts at INT64_MAX: output (candidates + thoughts) saturates instead of overflowing.
+BOOST_AUTO_TEST_CASE(usage_at_int64_max_saturates) {
+    constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    auto const r = gw::parse_generate_response(json::parse(
+        R"({"candidates":[{"finishReason":"STOP"}],"usageMetadata":{)"
+        R"("promptTokenCount":9223372036854775807,"candidatesTokenCount":9223372036854775807,)"
+        R"("thoughtsTokenCount":9223372036854775807}})"));
+    BOOST_TEST(r.usage.input_tokens.value() == max);
+    BOOST_TEST(r.usage.output_tokens.value() == max);
+    BOOST_TEST(r.usage.reasoning_tokens.value() == max);
+    BOOST_TEST(r.usage.total() == max);
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_is_a_typed_error) {

@@ -18,6 +18,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <iostream>
+#include <limits>
 
 namespace to = test::ollama;
 namespace fx = test::fixtures;
@@ -326,6 +327,21 @@ BOOST_AUTO_TEST_CASE(embeddings_from_the_specs_example) {
     BOOST_CHECK_EXCEPTION(
         wire::parse_embed_response(json::parse(R"({"model":"m"})")), llmap::error,
         [](const llmap::error& e) { return e.code() == llmap::errc::malformed_response; });
+}
+
+// Counts at INT64_MAX: the total (prompt + eval) saturates instead of overflowing, streamed or
+// not.
+BOOST_AUTO_TEST_CASE(usage_at_int64_max_saturates) {
+    constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    std::string const last =
+        R"({"model":"m","created_at":"t","message":{"role":"assistant","content":"Hi"},)"
+        R"("done":true,"done_reason":"stop","prompt_eval_count":9223372036854775807,)"
+        R"("eval_count":9223372036854775807})";
+    auto const whole = wire::parse_chat_response(json::parse(last));
+    BOOST_TEST(whole.usage.input_tokens.value() == max);
+    BOOST_TEST(whole.usage.output_tokens.value() == max);
+    BOOST_TEST(whole.usage.total_tokens.value() == max);
+    BOOST_TEST((decode_stream(last + "\n", 0).usage == whole.usage));
 }
 
 BOOST_AUTO_TEST_CASE(bad_answers_are_typed_errors) {

@@ -451,9 +451,8 @@ inline usage messages_usage(const boost::json::object& u, std::string_view provi
     auto const input = detail::count_member(u, "input_tokens", provider);
     out.cache_write_tokens = detail::count_member(u, "cache_creation_input_tokens", provider);
     out.cache_read_tokens = detail::count_member(u, "cache_read_input_tokens", provider);
-    if (input || out.cache_write_tokens || out.cache_read_tokens)
-        out.input_tokens = input.value_or(0) + out.cache_write_tokens.value_or(0) +
-                           out.cache_read_tokens.value_or(0);
+    out.input_tokens = detail::add_counts(detail::add_counts(input, out.cache_write_tokens),
+                                          out.cache_read_tokens);
     out.output_tokens = detail::count_member(u, "output_tokens", provider);
     if (auto const* d = detail::object_member(u, "output_tokens_details", provider))
         out.reasoning_tokens = detail::count_member(*d, "thinking_tokens", provider);

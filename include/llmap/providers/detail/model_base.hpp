@@ -100,8 +100,17 @@ public:
         });
     }
 
-    /// The response, once the body has ended; throws the provider's error for a non-2xx
-    /// answer and `malformed_response` for a cut stream.
+    /** The response, once the body has ended.
+
+        A stream is whole when it ended with its terminal message or, where vendors leave
+        that out (Chat Completions without `[DONE]`, Gemini which has none), after a finish
+        reason. The decoder knows which messages those are: its `finish` (called when the
+        terminal message did not come) gives what is still owed or throws, so the rule is
+        applied the same over HTTP and by a caller driving a decoder itself.
+
+        @throws llmap::error the provider's error for a non-2xx answer; `malformed_response`
+        for a body that ends inside a message or a stream cut before its end.
+    */
     response finish(const answer_context& answers, const http::http_response& r,
                     std::vector<warning> warnings) {
         if (r.status < 200 || r.status > 299)

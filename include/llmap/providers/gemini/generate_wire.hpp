@@ -46,6 +46,7 @@
 #include <llmap/types.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -378,8 +379,7 @@ inline usage gemini_usage(const boost::json::object& u, std::string_view provide
     out.input_tokens = detail::count_member(u, "promptTokenCount", provider);
     auto const candidates = detail::count_member(u, "candidatesTokenCount", provider);
     auto const thoughts = detail::count_member(u, "thoughtsTokenCount", provider);
-    if (candidates || thoughts)
-        out.output_tokens = candidates.value_or(0) + thoughts.value_or(0);
+    out.output_tokens = detail::add_counts(candidates, thoughts);
     out.reasoning_tokens = thoughts;
     out.cache_read_tokens = detail::count_member(u, "cachedContentTokenCount", provider);
     out.total_tokens = detail::count_member(u, "totalTokenCount", provider);
@@ -548,14 +548,26 @@ inline response parse_generate_response(boost::json::value body,
 /** Sets the value at a `jsonPath` of Vertex's streamed function-call arguments
     (`$.a.b[2].c`), making the objects and arrays on the way. A string arrives in pieces:
     each extends the string already there.
+
+    A path makes one container per step, and the arguments are serialised and parsed again
+    downstream, so its depth is limited as the library's JSON parsing limits every answer:
+    to Boost.JSON's default `parse_options::max_depth` (32). Without the limit a short chunk
+    builds a value thousands of levels deep that takes super-linear time to serialise.
+
+    @throws llmap::error `malformed_response` for a malformed or too deep path.
 */
 inline void set_json_path(boost::json::value& root, std::string_view path, boost::json::value v,
                           std::string_view provider) {
     if (!path.starts_with("$"))
         detail::throw_malformed(provider, "a partial argument's jsonPath does not start with $");
     path.remove_prefix(1);
+    std::size_t const max_depth = boost::json::parse_options().max_depth;
+    std::size_t depth = 0;
     boost::json::value* at = &root;
     while (!path.empty()) {
+        if (++depth > max_depth)
+            detail::throw_malformed(provider, "a partial argument's jsonPath is deeper than " +
+                                                  std::to_string(max_depth) + " levels");
         if (path[0] == '.') {
             path.remove_prefix(1);
             std::size_t const end = path.find_first_of(".[");

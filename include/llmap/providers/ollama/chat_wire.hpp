@@ -337,8 +337,7 @@ inline usage chat_usage(const boost::json::object& o, std::string_view provider)
     usage out;
     out.input_tokens = llmap::detail::count_member(o, "prompt_eval_count", provider);
     out.output_tokens = llmap::detail::count_member(o, "eval_count", provider);
-    if (out.input_tokens || out.output_tokens)
-        out.total_tokens = out.input_tokens.value_or(0) + out.output_tokens.value_or(0);
+    out.total_tokens = llmap::detail::add_counts(out.input_tokens, out.output_tokens);
     return out;
 }
 

@@ -458,7 +458,9 @@ inline response parse_chat_response(boost::json::value body, std::string_view pr
     Give it the `data` of each server-sent event in order (`"[DONE]"` included); it calls
     `emit(stream_event&&)` for each event it derives. Tool calls are keyed by their `index` in
     the chunks and reported with their own id, so parallel calls never merge; a call ends when
-    the choice finishes or the stream does.
+    the choice finishes or the stream does. The stream ends at `[DONE]`, or at the end of the
+    body after a `finish_reason` (vendors that leave `[DONE]` out); a body that ends before
+    either was cut (`finish` throws `malformed_response`).
 */
 class chat_stream_decoder {
 public:
@@ -470,7 +472,7 @@ public:
     template <class Emit>
     void on_data(std::string_view data, Emit&& emit) {
         if (data == "[DONE]") {
-            finish(emit);
+            end(emit);
             done_ = true;
             return;
         }
@@ -514,10 +516,33 @@ public:
         out.flush(std::move(v));
     }
 
-    /// End the stream: closes the tool calls still open. Called by `on_data("[DONE]")`;
-    /// call it yourself for a vendor that ends without `[DONE]`.
+    /** The body ended without `[DONE]`: closes the tool calls still open and reports what
+        the stream held back (sources, usage, finish reason).
+
+        Some OpenAI-compatible vendors end a complete stream without `[DONE]`, after the chunk
+        with the `finish_reason`; a stream that has neither was cut, and its text would pass
+        for a whole answer.
+
+        @throws llmap::error `malformed_response` if no `finish_reason` was seen.
+    */
     template <class Emit>
     void finish(Emit&& emit) {
+        if (!pending_finish_)
+            detail::throw_malformed(provider_,
+                                    "the stream ended before [DONE] and before a finish_reason");
+        end(emit);
+    }
+
+private:
+    struct open_call {
+        std::int64_t index;
+        std::string id;
+        bool open;
+    };
+
+    // The end of the stream, by `[DONE]` or by `finish`.
+    template <class Emit>
+    void end(Emit& emit) {
         close_calls(emit);
         for (source_part& s : std::exchange(sources_, {}))
             emit(event(std::move(s)));
@@ -530,13 +555,6 @@ public:
             pending_finish_.reset();
         }
     }
-
-private:
-    struct open_call {
-        std::int64_t index;
-        std::string id;
-        bool open;
-    };
 
     static stream_event event(auto&& data) {
         stream_event e;

@@ -433,7 +433,8 @@ inline response parse_responses_response(boost::json::value body,
     output item's id, so each item becomes a part of its own; function calls are reported
     under their `call_id` (the id a tool result must answer) and their argument deltas,
     which name the item, are routed to them. The stream is done at `response.completed` or
-    `response.incomplete`, which give the usage and the finish reason.
+    `response.incomplete`, which give the usage and the finish reason (or at a compatible
+    server's `[DONE]`); a body that ends before was cut (`finish` throws).
 
     @throws llmap::error `malformed_response` on an event that is not a JSON object, and on
     `response.failed` or `error` events (with the provider's message).
@@ -450,7 +451,7 @@ public:
         if (done_)
             return;
         if (data == "[DONE]") { // not OpenAI's, but compatible servers may add it
-            finish(emit);
+            close_calls(emit);
             done_ = true;
             return;
         }
@@ -530,11 +531,14 @@ public:
         out.flush(std::move(v));
     }
 
-    /// End the stream: closes the function calls still open. Call it when the body ends
-    /// without `response.completed` (a truncated stream).
+    /** The body ended before `response.completed` (or `response.incomplete`): the stream was
+        cut, and its text would pass for a whole answer.
+
+        @throws llmap::error `malformed_response`, always.
+    */
     template <class Emit>
-    void finish(Emit&& emit) {
-        close_calls(emit);
+    void finish(Emit&&) {
+        detail::throw_malformed(provider_, "the stream ended before response.completed");
     }
 
 private:
