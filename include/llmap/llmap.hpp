@@ -18,6 +18,7 @@
 #include <llmap/default_registry.hpp>
 #include <llmap/error.hpp>
 #include <llmap/fixed_string.hpp>
+#include <llmap/generate.hpp>
 #include <llmap/id.hpp>
 #include <llmap/providers/anthropic.hpp>
 #include <llmap/providers/azure.hpp>

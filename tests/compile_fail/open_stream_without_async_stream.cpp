@@ -1,5 +1,5 @@
 // A pull stream needs a model that can stream asynchronously: refused at compile time.
-// llmap-expect: llmap::open_stream: this model type has no async_stream
+// llmap-expect-first: llmap::open_stream: this model type has no async_stream
 #include <llmap/any_model.hpp>
 #include <llmap/stream_reader.hpp>
 
