@@ -375,6 +375,25 @@ BOOST_AUTO_TEST_CASE(deep_partial_argument_paths) {
     BOOST_TEST(calls[0].arguments == expected);
 }
 
+// An index far past an array's end is refused: padding it with nulls turned a 1.4 MB chunk
+// of `$.kN[999]` entries into a gigabyte (found by the fuzzing target's author).
+BOOST_AUTO_TEST_CASE(partial_argument_indexes_stay_near_the_end) {
+    auto const chunk = [](std::string const& entries) {
+        return sse_of({R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"f",)"
+                       R"("partialArgs":[)" +
+                       entries + R"(]}}]},"finishReason":"STOP"}]})"});
+    };
+    BOOST_CHECK_EXCEPTION(
+        decode_stream(chunk(R"({"jsonPath":"$.k[999]","nullValue":null})"), 0), llmap::error,
+        [](const llmap::error& e) { return e.code() == llmap::errc::malformed_response; });
+    auto const calls = decode_stream(chunk(R"({"jsonPath":"$.k[0]","stringValue":"a"},)"
+                                           R"({"jsonPath":"$.k[2]","stringValue":"c"})"),
+                                     0)
+                           .tool_calls();
+    BOOST_TEST_REQUIRE(calls.size() == 1u);
+    BOOST_TEST(calls[0].arguments == json::parse(R"({"k":["a",null,"c"]})"));
+}
+
 // thoughtSignature is kept (on reasoning, on the call, or as a signature-only reasoning part
 // before the text that carried it) and goes back on the same part.
 BOOST_AUTO_TEST_CASE(thought_signatures_round_trip) {

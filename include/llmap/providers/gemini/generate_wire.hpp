@@ -562,6 +562,7 @@ inline void set_json_path(boost::json::value& root, std::string_view path, boost
         detail::throw_malformed(provider, "a partial argument's jsonPath does not start with $");
     path.remove_prefix(1);
     std::size_t const max_depth = boost::json::parse_options().max_depth;
+    std::size_t constexpr max_index_gap = 16;
     std::size_t depth = 0;
     boost::json::value* at = &root;
     while (!path.empty()) {
@@ -591,7 +592,9 @@ inline void set_json_path(boost::json::value& root, std::string_view path, boost
             if (!at->is_array())
                 *at = boost::json::array();
             auto& arr = at->get_array();
-            if (index > arr.size() + 1000)
+            // Items arrive in order; a little slack, but no padding a small chunk can blow up
+            // into a large one (an index of 999 in a 40-byte entry made 1000 values).
+            if (index > arr.size() + max_index_gap)
                 detail::throw_malformed(provider, "a partial argument's index is out of range");
             while (arr.size() <= index)
                 arr.emplace_back(nullptr);
