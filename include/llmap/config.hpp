@@ -39,8 +39,10 @@ struct provider_config {
     /** Where the provider's asynchronous calls run (their I/O, stream handlers and completion
         handlers, unless a handler has an executor of its own). Empty: a thread of the
         provider's own, started on its first asynchronous call. Give yours to run every call
-        on your `io_context` or thread pool, which must then be run; the blocking calls run on
-        their caller's thread either way.
+        on your `io_context` or thread pool, which must then be run. The blocking calls run on
+        their caller's thread either way, except a blocking call made inside another blocking
+        stream's callback: that one runs on this executor and waits for it, so the executor
+        must then be run by another thread.
     */
     boost::asio::any_io_executor executor{};
 

@@ -98,6 +98,15 @@ public:
     void async_next(waiter_type w) {
         std::unique_lock lock(mutex_);
         if (events_.empty() && !ended_) {
+            if (waiter_) { // one reader at a time: the second is told, the first still waits
+                lock.unlock();
+                deliver(std::move(w),
+                        std::make_exception_ptr(
+                            error(errc::cancelled, "llmap: stream_reader::async_next while another "
+                                                   "async_next of the same reader is pending")),
+                        std::nullopt);
+                return;
+            }
             waiter_.emplace(std::move(w));
             return;
         }
@@ -182,10 +191,12 @@ private:
 /** The events of a stream, read one at a time: the pull-style counterpart of `stream` and
     `async_stream`'s callbacks, for a loop that reads as Node's `for await` does.
 
-    Made by @ref open_stream. The stream runs on the model's HTTP client (its own thread unless
-    the provider was given an executor); events wait in the reader until they are read, so a
-    slow reader costs memory, not a stalled connection. Read it from one thread or coroutine
-    at a time. Destroying the reader before the end stops the stream at its next event.
+    Made by @ref open_stream. One `next` or `async_next` at a time: an `async_next` while
+    another is pending completes at once with `errc::cancelled`. The stream runs on the model's HTTP
+   client (its own thread unless the provider was given an executor); events wait in the reader
+   until they are read, so a slow reader costs memory, not a stalled connection. Read it from one
+   thread or coroutine at a time. Destroying the reader before the end stops the stream at its next
+   event.
 
     @par Example
     @code
@@ -225,7 +236,7 @@ public:
         @throws llmap::error what stopped the stream (after the events that came before it):
         the provider's error, a transport error, `malformed_response`.
     */
-    std::optional<stream_event> next() { return queue_->next(); }
+    std::optional<stream_event> next() { return queue()->next(); }
 
     /** Read the next event asynchronously.
 
@@ -238,9 +249,11 @@ public:
     auto async_next(CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken,
                                            void(std::exception_ptr, std::optional<stream_event>)>(
-            [q = queue_](auto handler) {
-                boost::asio::any_io_executor ex =
-                    boost::asio::get_associated_executor(handler, boost::asio::system_executor());
+            [q = queue()](auto handler) {
+                // Tracked: the handler's context does not run out of work while it waits.
+                boost::asio::any_io_executor ex = boost::asio::prefer(
+                    boost::asio::get_associated_executor(handler, boost::asio::system_executor()),
+                    boost::asio::execution::outstanding_work.tracked);
                 q->async_next({detail::stream_queue::handler_type(std::move(handler)), ex});
             },
             token);
@@ -250,9 +263,16 @@ public:
 
         @throws llmap::error `cancelled` before the end; the stream's error if it failed.
     */
-    const response& result() const { return queue_->result(); }
+    const response& result() const { return queue()->result(); }
 
 private:
+    const std::shared_ptr<detail::stream_queue>& queue() const {
+        if (!queue_)
+            throw error(errc::cancelled, "llmap: use of an empty (default-constructed or "
+                                         "moved-from) stream_reader");
+        return queue_;
+    }
+
     void close() noexcept {
         if (queue_)
             queue_->abandon();
@@ -267,7 +287,9 @@ private:
     Works with every model that has `async_stream`: the built-in models, `any_model` (a model
     without streaming ends the reader with `unsupported_capability`), and inside `visit`.
 
-    @param model the model; the stream does not need it to stay alive.
+    @param model the model. Keep it (or a copy of it) alive until the stream has ended:
+    destroying the last copy of a model cancels its calls in flight, this stream included
+    (the reader then ends with `errc::cancelled`).
     @param req the request (copied before this returns).
 */
 template <class Model>

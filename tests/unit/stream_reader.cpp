@@ -195,6 +195,27 @@ BOOST_AUTO_TEST_CASE(a_reader_dropped_early_stops_its_stream) {
     BOOST_TEST(stopped.load());
 }
 
+BOOST_AUTO_TEST_CASE(misuse_is_an_error_not_a_crash_or_a_lost_handler) {
+    // A second async_next while one is pending is told so at once; the first still gets its
+    // event. An empty reader throws instead of dereferencing nothing.
+    auto const streams = recorded_streams();
+    auto srv = stream_server(streams.at(0));
+    auto m = chat_model(srv);
+    auto s = llmap::open_stream(m, {.prompt = "hi"});
+    auto first = s.async_next(net::use_future);
+    auto second = s.async_next(net::use_future);
+    BOOST_CHECK_EXCEPTION(second.get(), llmap::error,
+                          [](const llmap::error& e) { return e.code() == llmap::errc::cancelled; });
+    BOOST_TEST(first.get().has_value());
+
+    llmap::stream_reader moved = std::move(s);
+    BOOST_TEST(moved.next().has_value());
+    BOOST_CHECK_THROW(s.next(), llmap::error); // NOLINT(bugprone-use-after-move): on purpose
+    BOOST_CHECK_THROW(s.result(), llmap::error);
+    llmap::stream_reader empty;
+    BOOST_CHECK_THROW(empty.async_next(net::use_future).get(), llmap::error);
+}
+
 BOOST_AUTO_TEST_CASE(a_model_without_streaming_ends_the_reader_with_its_error) {
     struct chat_only {
         llmap::response complete(const llmap::request&) { return {}; }

@@ -391,6 +391,18 @@ struct op_state : std::enable_shared_from_this<op_state> {
         watchdog.cancel();
     }
 
+    /** Make `c` the connection a timeout or cancellation aborts; one that came before it (while
+        no I/O was waiting) aborts it at once.
+    */
+    void watch(std::shared_ptr<connection> c) {
+        conn = std::move(c);
+        if (cancelled || fired)
+            conn->close();
+    }
+
+    /// True once a timeout or the caller stopped the operation.
+    bool stopped() const noexcept { return cancelled || fired.has_value(); }
+
     void abort_io() {
         resolver.cancel();
         delay.cancel();
@@ -573,12 +585,12 @@ inline awaitable<std::shared_ptr<connection>> open_connection(client_impl& impl,
 
     auto [rec, endpoints] =
         co_await st.resolver.async_resolve(host, std::to_string(port), use_tuple);
-    if (rec) {
+    if (rec || st.stopped()) { // a cancellation between two steps aborts no I/O: check it
         out = classify(st, rec, errc::connection_failed);
         co_return nullptr;
     }
     auto c = std::make_shared<connection>(impl.ex);
-    st.conn = c;
+    st.watch(c);
     auto [cec, ep] = co_await net::async_connect(c->sock, endpoints, use_tuple);
     if (cec) {
         out = classify(st, cec, errc::connection_failed);
@@ -823,7 +835,7 @@ inline awaitable<void> attempt(client_impl& impl, op_state& st, const target& t,
                 co_return;
             }
         }
-        st.conn = c;
+        st.watch(c);
         bool keep_alive = false;
         exchange_status status =
             c->tls ? co_await exchange(*c->tls, *c, st, tmo, impl.opts.limit, msg, request_deadline,
@@ -1046,32 +1058,38 @@ client::client(client&&) noexcept = default;
 namespace detail {
 
 /** Joins the thread pools of clients destroyed on their own thread, which cannot join
-    themselves there; the last ones at exit.
+    themselves there.
+
+    Never destroyed (a static that would be destroyed at exit could race with a client
+    destroyed during exit): a pool still running at exit ends with the process.
 */
 class pool_reaper {
 public:
-    static void adopt(std::unique_ptr<net::thread_pool> pool) {
-        static pool_reaper reaper;
+    static void adopt(std::unique_ptr<net::thread_pool> pool) noexcept {
+        static pool_reaper& reaper = *new pool_reaper; // NOLINT: deliberately never destroyed
         std::lock_guard lock(reaper.mutex_);
-        std::erase_if(reaper.threads_, [](job& j) {
+        std::erase_if(reaper.jobs_, [](job& j) {
             if (!*j.done)
                 return false;
             j.thread.join();
             return true;
         });
-        auto done = std::make_shared<std::atomic<bool>>(false);
-        reaper.threads_.push_back(
-            {std::thread([pool = std::move(pool), done]() mutable {
-                 pool->join(); // once the handler that destroyed the client has returned
-                 pool.reset();
-                 *done = true;
-             }),
-             done});
-    }
-
-    ~pool_reaper() {
-        for (auto& j : threads_)
-            j.thread.join();
+        try {
+            reaper.jobs_.reserve(reaper.jobs_.size() + 1); // the push_back below cannot throw
+            auto done = std::make_shared<std::atomic<bool>>(false);
+            net::thread_pool* p = pool.get();
+            std::thread t([p, done] {
+                p->join(); // once the handler that destroyed the client has returned
+                delete p;
+                *done = true;
+            });
+            (void)pool.release(); // owned by the thread now
+            reaper.jobs_.push_back({std::move(t), std::move(done)});
+        } catch (...) {
+            // No thread to join it with: leave the pool to the process rather than join a
+            // thread from itself.
+            (void)pool.release();
+        }
     }
 
 private:
@@ -1080,7 +1098,7 @@ private:
         std::shared_ptr<std::atomic<bool>> done;
     };
     std::mutex mutex_;
-    std::vector<job> threads_;
+    std::vector<job> jobs_;
 };
 
 } // namespace detail
