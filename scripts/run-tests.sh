@@ -12,6 +12,14 @@ bash scripts/install-deps.sh
 command -v npm >/dev/null ||
     echo "warning: npm not found: the conformance.* tests will fail (install Node 20 + npm)" >&2
 
+# A Prism cache left broken (an npm install cut short) would fail every conformance test:
+# the prism-proxy script of ../shared installs into it only when it is missing.
+prism_cache="${LLMAP_PRISM_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/llmap-prism}"
+if [[ -d "$prism_cache" ]] && ! "$prism_cache/node_modules/.bin/prism" --version >/dev/null 2>&1; then
+    echo "removing a Prism cache that does not run: $prism_cache"
+    rm -rf "$prism_cache"
+fi
+
 # --- formatting -------------------------------------------------------------------------------
 dirs=(include tests benchmarks examples)
 sources=()

@@ -1,4 +1,5 @@
 // A map whose keys are not strings has no schema (JSON object keys are strings).
+// llmap-expect-first: llmap: a map has a JSON schema only with std::string keys
 // llmap-expect: llmap: a map has a JSON schema only with std::string keys
 // llmap-expect: unsupported_type<std::map<int
 #include <llmap/schema.hpp>

@@ -1,4 +1,5 @@
 // A raw pointer member has no schema, in json_schema and in from_json alike.
+// llmap-expect-first: llmap: a raw pointer has no JSON schema
 // llmap-expect: llmap: a raw pointer has no JSON schema
 // llmap-expect: unsupported_type<
 #include <llmap/from_json.hpp>

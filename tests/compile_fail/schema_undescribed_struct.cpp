@@ -1,4 +1,5 @@
 // A struct without BOOST_DESCRIBE_STRUCT has no schema; the type is named.
+// llmap-expect-first: llmap: a struct needs BOOST_DESCRIBE_STRUCT
 // llmap-expect: llmap: a struct needs BOOST_DESCRIBE_STRUCT
 // llmap-expect: unsupported_type<plain>
 #include <llmap/schema.hpp>

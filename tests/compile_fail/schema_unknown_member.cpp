@@ -1,4 +1,5 @@
 // A description for a member the struct does not describe does not compile; the name is shown.
+// llmap-expect-first: llmap: LLMAP_DESCRIBE_SCHEMA: no described member of that name
 // llmap-expect: llmap: LLMAP_DESCRIBE_SCHEMA: no described member of that name
 // llmap-expect: no_described_member_named<'c', 'i', 't', 't', 'y'>
 #include <llmap/schema.hpp>

@@ -139,27 +139,34 @@ constexpr json_kind json_kind_of() {
     Instantiated only for such a type: its name appears in the compiler's instantiation
     context as `unsupported_type<...>`, since a C++20 static_assert message must be a literal.
 */
-template <class T>
-struct unsupported_type {
-    static_assert(!std::is_pointer_v<T>,
-                  "llmap: a raw pointer has no JSON schema (see unsupported_type<...>); use a "
-                  "value, std::optional or a std::vector");
-    static_assert(!map_traits<T>::value,
-                  "llmap: a map has a JSON schema only with std::string keys (JSON object keys "
-                  "are strings; see unsupported_type<...>)");
-    static_assert(!is_char_type_v<T>,
-                  "llmap: a character type has no JSON schema (see unsupported_type<...>); use "
-                  "std::string, or an integer type for a number");
-    static_assert(!(std::is_enum_v<T> && !is_char_type_v<T>),
-                  "llmap: an enum needs BOOST_DESCRIBE_ENUM to have a JSON schema (see "
-                  "unsupported_type<...>)");
-    static_assert(!(std::is_class_v<T> && !map_traits<T>::value),
+/// The checks of `unsupported_type`, on plain bools: Clang then prints the message first
+/// (with a condition that depends on T it leads with "due to requirement ...").
+template <bool NotPointer, bool StringKeys, bool NotChar, bool NotEnum, bool NotStruct, bool Known>
+struct check_schema_type {
+    static_assert(NotPointer,
+                  "llmap: a raw pointer has no JSON schema (see unsupported_type<...>); "
+                  "use a value, std::optional or a std::vector");
+    static_assert(StringKeys, "llmap: a map has a JSON schema only with std::string keys (JSON "
+                              "object keys are strings; see unsupported_type<...>)");
+    static_assert(NotChar,
+                  "llmap: a character type has no JSON schema (see unsupported_type<...>); "
+                  "use std::string, or an integer type for a number");
+    static_assert(NotEnum, "llmap: an enum needs BOOST_DESCRIBE_ENUM to have a JSON schema (see "
+                           "unsupported_type<...>)");
+    static_assert(NotStruct,
                   "llmap: a struct needs BOOST_DESCRIBE_STRUCT (or BOOST_DESCRIBE_CLASS) to have "
                   "a JSON schema, and std::string_view, std::set, ... have none (see "
                   "unsupported_type<...>)");
-    static_assert(std::is_class_v<T> || std::is_enum_v<T> || std::is_pointer_v<T> ||
-                      is_char_type_v<T>,
-                  "llmap: this type has no JSON schema (see unsupported_type<...>)");
+    static_assert(Known, "llmap: this type has no JSON schema (see unsupported_type<...>)");
+};
+
+template <class T>
+struct unsupported_type {
+    static_assert(sizeof(check_schema_type < !std::is_pointer_v<T>, !map_traits<T>::value,
+                         !is_char_type_v<T>, !(std::is_enum_v<T> && !is_char_type_v<T>),
+                         !(std::is_class_v<T> && !map_traits<T>::value),
+                         std::is_class_v<T> || std::is_enum_v<T> || std::is_pointer_v<T> ||
+                             is_char_type_v < T >>) > 0);
     static constexpr bool value = false;
 };
 

@@ -121,13 +121,20 @@ constexpr limit_class member_limit_class(std::string_view name) {
 inline void llmap_schema_limit_does_not_apply_to_this_member_type() {}
 inline void llmap_schema_member_described_twice() {}
 
+/// The member check on a plain bool (Clang then prints the message first); `Name` is the
+/// `no_described_member_named<...>` pack that shows the misspelled name.
+template <bool Found, class Name>
+struct check_described_member {
+    static_assert(Found, "llmap: LLMAP_DESCRIBE_SCHEMA: no described member of that name (shown in "
+                         "no_described_member_named<...>); members must be listed in "
+                         "BOOST_DESCRIBE_STRUCT");
+};
+
 /// One `(member, "description", {limits})` of LLMAP_DESCRIBE_SCHEMA, checked against T.
 template <class T, fixed_string Name>
 consteval member_doc make_member_doc(std::string_view description, schema_limits limits = {}) {
-    static_assert(always_false_v<member_name_pack_t<Name>> || has_described_member<T>(Name.view()),
-                  "llmap: LLMAP_DESCRIBE_SCHEMA: no described member of that name (shown in "
-                  "no_described_member_named<...>); members must be listed in "
-                  "BOOST_DESCRIBE_STRUCT");
+    static_assert(sizeof(check_described_member<has_described_member<T>(Name.view()),
+                                                member_name_pack_t<Name>>) > 0);
     constexpr limit_class c = member_limit_class<T>(Name.view());
     bool const number = limits.minimum || limits.maximum;
     bool const string =
