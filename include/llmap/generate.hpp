@@ -125,9 +125,50 @@ inline std::string answer_text(const response& r, output_mode mode, std::string_
     return r.text(); // no call: whatever it said instead, reported as not JSON of the type
 }
 
-} // namespace detail
+/// Ask `req` for an answer of `schema`, the way `mode` says (see `output_mode`).
+inline void ask_for_output(request& req, output_mode mode, const generate_options& options,
+                           const boost::json::object& schema) {
+    switch (mode) {
+    case output_mode::tool:
+        req.tools.push_back(
+            tool{.name = options.name, .description = options.description, .parameters = schema});
+        req.tool_choice = tool_choice::specific(options.name);
+        break;
+    case output_mode::prompted:
+        if (!req.system.empty())
+            req.system += "\n\n";
+        req.system += "Answer with one JSON value and nothing else. It must match this JSON "
+                      "schema:\n" +
+                      boost::json::serialize(schema);
+        break;
+    default:
+        req.format = response_format::json_schema(options.name, schema);
+        break;
+    }
+}
 
-namespace detail {
+/// Parse an answer's JSON text into `T`; `wrapped` if it was asked for as `{"value": ...}`.
+template <class T>
+boost::system::result<T, json_mismatch> parse_output(std::string_view text, bool wrapped) {
+    if (!wrapped)
+        return try_parse_output<T>(text);
+    auto v = try_parse_output<boost::json::value>(text);
+    if (!v)
+        return v.error();
+    auto const* o = v->if_object();
+    auto const* inner = o ? o->if_contains("value") : nullptr;
+    if (!inner)
+        return json_mismatch{"$", "an object with the member \"value\"",
+                             boost::json::serialize(*v).substr(0, 200)};
+    auto t = try_from_json<T>(*inner);
+    if (!t) {
+        json_mismatch m = t.error();
+        m.path = "$.value" + m.path.substr(1);
+        return m;
+    }
+    return std::move(*t);
+}
+
 template <class T, class Model>
 generated<T> generate_with(Model& model, request req, const generate_options& options);
 } // namespace detail
@@ -173,48 +214,14 @@ generated<T> generate_with(Model& model, request req, const generate_options& op
     boost::json::object const& schema = root.first;
     bool const wrapped = root.second;
     output_mode const mode = resolve_output_mode(model, options.mode);
-    switch (mode) {
-    case output_mode::tool:
-        req.tools.push_back(
-            tool{.name = options.name, .description = options.description, .parameters = schema});
-        req.tool_choice = tool_choice::specific(options.name);
-        break;
-    case output_mode::prompted:
-        if (!req.system.empty())
-            req.system += "\n\n";
-        req.system += "Answer with one JSON value and nothing else. It must match this JSON "
-                      "schema:\n" +
-                      boost::json::serialize(schema);
-        break;
-    default:
-        req.format = response_format::json_schema(options.name, schema);
-        break;
-    }
+    ask_for_output(req, mode, options, schema);
 
     usage total;
     for (int attempt = 0;; ++attempt) {
         response r = model.complete(req);
         total += r.usage;
         std::string const text = answer_text(r, mode, options.name);
-        auto parsed = [&]() -> boost::system::result<T, json_mismatch> {
-            if (!wrapped)
-                return try_parse_output<T>(text);
-            auto v = try_parse_output<boost::json::value>(text);
-            if (!v)
-                return v.error();
-            auto const* o = v->if_object();
-            auto const* inner = o ? o->if_contains("value") : nullptr;
-            if (!inner)
-                return json_mismatch{"$", "an object with the member \"value\"",
-                                     boost::json::serialize(*v).substr(0, 200)};
-            auto t = try_from_json<T>(*inner);
-            if (!t) {
-                json_mismatch m = t.error();
-                m.path = "$.value" + m.path.substr(1);
-                return m;
-            }
-            return std::move(*t);
-        }();
+        auto parsed = parse_output<T>(text, wrapped);
         r.usage = total;
         if (parsed)
             return generated<T>{std::move(*parsed), std::move(r), attempt};

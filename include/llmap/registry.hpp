@@ -280,15 +280,6 @@ auto hana_string_of(std::index_sequence<I...>) -> boost::hana::string<S.data_[I]
 template <fixed_string S>
 using key_of = decltype(hana_string_of<S>(std::make_index_sequence<S.size()>{}));
 
-template <std::size_t N>
-constexpr std::size_t first_duplicate(const std::array<std::string_view, N>& names) {
-    for (std::size_t i = 0; i != N; ++i)
-        for (std::size_t j = 0; j != i; ++j)
-            if (names[i] == names[j])
-                return i;
-    return N;
-}
-
 /// Refuses a registry with two providers of one name, naming it.
 template <bool Distinct, fixed_string Name>
 struct require_distinct_names : check_distinct_names<Distinct>, name_duplicate<Distinct, Name> {};

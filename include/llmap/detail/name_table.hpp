@@ -48,6 +48,18 @@ inline bool equal_bytes(const char* a, const char* b, std::size_t n) noexcept {
     return true;
 }
 
+/** The index of the first name of `names` that repeats an earlier one, or N if they are
+    distinct. Empty names are not compared (an entry without a name of its own).
+*/
+template <std::size_t N>
+constexpr std::size_t first_duplicate(const std::array<std::string_view, N>& names) {
+    for (std::size_t i = 0; i != N; ++i)
+        for (std::size_t j = 0; j != i; ++j)
+            if (!names[i].empty() && names[i] == names[j])
+                return i;
+    return N;
+}
+
 /** A lookup table from a fixed set of names to their indices, built at compile time.
 
     The registry's runtime path turns a provider name into the index of its provider with

@@ -1,0 +1,627 @@
+//
+// Copyright (c) 2026 The llmap authors
+//
+// Distributed under the Boost Software License, Version 1.0. (See accompanying
+// file LICENSE or copy at http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef LLMAP_TOOLS_HPP
+#define LLMAP_TOOLS_HPP
+
+/** @file
+    Typed tools in a compile-time map: `llmap::make_tool<"name">(description, callable)` and
+    `llmap::toolset{tool...}`.
+*/
+
+#include <llmap/detail/name_table.hpp>
+#include <llmap/fixed_string.hpp>
+#include <llmap/from_json.hpp>
+#include <llmap/schema.hpp>
+#include <llmap/types.hpp>
+
+#include <boost/describe/members.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
+
+#include <array>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace llmap {
+
+/// What became of one tool call of the model.
+enum class tool_outcome {
+    ok,                ///< the tool ran; its result was sent back
+    unknown_tool,      ///< no tool of that name: the model was told which exist
+    invalid_arguments, ///< the arguments do not fit the tool's type: the model was told where
+    failed,            ///< the tool threw: the model was told what it said
+    denied             ///< the tool needs approval and did not get it
+};
+
+/// Return the name of `o`, spelled as the enumerator.
+constexpr std::string_view to_string(tool_outcome o) noexcept {
+    switch (o) {
+    case tool_outcome::ok:
+        return "ok";
+    case tool_outcome::unknown_tool:
+        return "unknown_tool";
+    case tool_outcome::invalid_arguments:
+        return "invalid_arguments";
+    case tool_outcome::failed:
+        return "failed";
+    case tool_outcome::denied:
+        return "denied";
+    }
+    return "unknown";
+}
+
+/** One tool call of the model and what was answered to it.
+
+    A call the model got wrong is answered to the model (`result.is_error`), not thrown at
+    the caller: `outcome` says what went wrong and `result.result` holds the text the model
+    was sent.
+*/
+struct tool_execution {
+    tool_call_part call{};     ///< the call, as the model made it
+    tool_result_part result{}; ///< what was sent back for it
+    tool_outcome outcome = tool_outcome::ok;
+
+    bool operator==(const tool_execution&) const = default;
+};
+
+/** Decides whether a tool that needs approval may run this call: `true` lets it run. */
+using tool_approver = std::function<bool(const tool_call_part&)>;
+
+namespace detail {
+
+template <class... T>
+struct type_list {};
+
+template <class F>
+struct call_signature;
+#define LLMAP_DETAIL_CALL_SIGNATURE(QUALIFIERS)                                                    \
+    template <class R, class C, class... A>                                                        \
+    struct call_signature<R (C::*)(A...) QUALIFIERS> {                                             \
+        using result = R;                                                                          \
+        using arguments = type_list<A...>;                                                         \
+    };
+LLMAP_DETAIL_CALL_SIGNATURE()
+LLMAP_DETAIL_CALL_SIGNATURE(const)
+LLMAP_DETAIL_CALL_SIGNATURE(noexcept)
+LLMAP_DETAIL_CALL_SIGNATURE(const noexcept)
+LLMAP_DETAIL_CALL_SIGNATURE(&)
+LLMAP_DETAIL_CALL_SIGNATURE(const&)
+#undef LLMAP_DETAIL_CALL_SIGNATURE
+template <class R, class... A>
+struct call_signature<R (*)(A...)> {
+    using result = R;
+    using arguments = type_list<A...>;
+};
+template <class R, class... A>
+struct call_signature<R (*)(A...) noexcept> {
+    using result = R;
+    using arguments = type_list<A...>;
+};
+
+template <class F>
+concept has_one_call_operator = requires {
+    &F::operator();
+};
+
+template <class F>
+concept deducible_callable = std::is_pointer_v<F> || has_one_call_operator<F>;
+
+template <class F>
+struct tool_signature_of {
+    using result = void;
+    using arguments = type_list<>;
+};
+template <class F>
+requires std::is_pointer_v<F>
+struct tool_signature_of<F> : call_signature<F> {
+};
+template <class F>
+requires has_one_call_operator<F>
+struct tool_signature_of<F> : call_signature<decltype(&F::operator())> {
+};
+
+/// The argument type of a tool: `void` for none, the decayed parameter type for one.
+template <class List>
+struct tool_argument {
+    using type = void;
+    static constexpr bool valid = false;
+};
+template <>
+struct tool_argument<type_list<>> {
+    using type = void;
+    static constexpr bool valid = true;
+};
+template <class A>
+struct tool_argument<type_list<A>> {
+    using type = std::remove_cvref_t<A>;
+    static constexpr bool valid = true;
+};
+
+template <class A>
+concept tool_argument_type = std::is_void_v<A> || std::is_same_v<A, boost::json::object> ||
+    (std::is_class_v<A>&& boost::describe::has_describe_members<A>::value);
+
+template <class R>
+concept tool_result_type = std::is_void_v<R> || std::is_convertible_v<R, std::string_view> ||
+    boost::json::has_value_from<R>::value;
+
+/// A tool name as the providers take it: 1 to 64 letters, digits, '_' or '-'.
+constexpr bool is_valid_tool_name(std::string_view s) noexcept {
+    if (s.empty() || s.size() > 64)
+        return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-'))
+            return false;
+    return true;
+}
+
+template <bool Valid, fixed_string Name>
+struct require_valid_tool_name {
+    static_assert(Valid, "llmap::make_tool: a tool name is 1 to 64 letters, digits, '_' or '-' "
+                         "(the name is the template argument below)");
+};
+
+template <bool Distinct, fixed_string Name>
+struct require_distinct_tool_names {
+    static_assert(Distinct, "llmap::toolset: two tools have the same name (the name is the "
+                            "template argument below)");
+};
+
+template <bool Known, fixed_string Name>
+struct require_known_tool {
+    static_assert(Known, "llmap::toolset: no tool of this name in the toolset (the name is the "
+                         "template argument below)");
+};
+
+/** The one rule for the arguments of a tool call, whatever the wire format: JSON `null`, or
+    an empty or blank text, are the empty object; a text that is not JSON (kept as a JSON
+    string by the decoders) is refused with the text. Anything else is given as is.
+*/
+inline bool tool_call_arguments(const boost::json::value& in, boost::json::value& out,
+                                std::string& why) {
+    if (in.is_null()) {
+        out = boost::json::object();
+        return true;
+    }
+    if (in.is_string()) {
+        std::string_view const text = trim_blanks(in.get_string());
+        if (text.empty() || text == "null") {
+            out = boost::json::object();
+            return true;
+        }
+        boost::system::error_code ec;
+        out = boost::json::parse(text, ec);
+        if (!ec)
+            return true;
+        why = "the arguments are not valid JSON: " + std::string(text.substr(0, 200));
+        return false;
+    }
+    out = in;
+    return true;
+}
+
+template <class R>
+boost::json::value tool_result_json(R&& r) {
+    using D = std::remove_cvref_t<R>;
+    if constexpr (std::is_same_v<D, boost::json::value>)
+        return std::forward<R>(r);
+    else if constexpr (std::is_convertible_v<R, std::string_view>)
+        return boost::json::string(std::string_view(r));
+    else
+        return boost::json::value_from(std::forward<R>(r));
+}
+
+inline void answer_error(tool_execution& ex, tool_outcome outcome, std::string text) {
+    ex.outcome = outcome;
+    ex.result.result = boost::json::string(text);
+    ex.result.is_error = true;
+}
+
+/** Run one tool call: the shared rules around `invoke(arguments, why)`, which returns the
+    result or fills `why` and returns nothing for arguments that do not fit.
+*/
+template <class Invoke>
+void run_tool_call(tool_execution& ex, bool needs_approval, const tool_approver* approve,
+                   Invoke&& invoke) {
+    boost::json::value args;
+    std::string why;
+    if (!tool_call_arguments(ex.call.arguments, args, why))
+        return answer_error(ex, tool_outcome::invalid_arguments,
+                            "Invalid arguments for " + ex.call.name + ": " + why +
+                                ". Call it again with arguments that fit its schema.");
+    if (needs_approval && !(approve && *approve && (*approve)(ex.call)))
+        return answer_error(ex, tool_outcome::denied,
+                            "The user did not approve this call of " + ex.call.name + ".");
+    try {
+        std::optional<boost::json::value> result = invoke(args, why);
+        if (!result)
+            return answer_error(ex, tool_outcome::invalid_arguments,
+                                "Invalid arguments for " + ex.call.name + ": " + why +
+                                    ". Call it again with arguments that fit its schema.");
+        ex.outcome = tool_outcome::ok;
+        ex.result.result = std::move(*result);
+    } catch (const std::exception& e) {
+        answer_error(ex, tool_outcome::failed, ex.call.name + " failed: " + e.what());
+    } catch (...) {
+        answer_error(ex, tool_outcome::failed, ex.call.name + " failed.");
+    }
+}
+
+struct dynamic_tools_tag {};
+
+} // namespace detail
+
+/** A tool whose name is a compile-time string, made by @ref make_tool.
+
+    Its schema, the parsing of its arguments and the serialisation of its result are derived
+    from the callable's signature.
+*/
+template <fixed_string Name, class F>
+class typed_tool {
+    using signature = detail::tool_signature_of<F>;
+
+public:
+    /// The tool's name.
+    static constexpr fixed_string<Name.size()> name = Name;
+    /// The type the arguments are parsed into; `void` for a tool without arguments.
+    using arguments_type = typename detail::tool_argument<typename signature::arguments>::type;
+    /// What the callable returns.
+    using result_type = typename signature::result;
+
+    typed_tool(std::string description, F f)
+        : description_(std::move(description)), f_(std::move(f)) {}
+
+    /// The tool's description, as the model is shown it.
+    const std::string& description() const noexcept { return description_; }
+
+    /// Return a copy of this tool that runs only when the run's approver says yes.
+    typed_tool require_approval() const& {
+        typed_tool t = *this;
+        t.needs_approval_ = true;
+        return t;
+    }
+    typed_tool require_approval() && {
+        needs_approval_ = true;
+        return std::move(*this);
+    }
+
+    /// Whether a call needs the run's approval.
+    bool needs_approval() const noexcept { return needs_approval_; }
+
+    /// The definition sent to the model: the name, the description and the arguments' schema.
+    llmap::tool definition() const {
+        boost::json::object parameters;
+        if constexpr (std::is_void_v<arguments_type>)
+            parameters = {{"type", "object"}, {"properties", boost::json::object()}};
+        else if constexpr (std::is_same_v<arguments_type, boost::json::object>)
+            parameters = {{"type", "object"}};
+        else
+            parameters = json_schema<arguments_type>();
+        return {.name = std::string(Name.view()),
+                .description = description_,
+                .parameters = std::move(parameters)};
+    }
+
+    /** Answer one call of this tool: parse its arguments, ask for approval if needed, run
+        the callable and serialise its result. Never throws for a bad call or a throwing
+        callable: the outcome says what happened.
+    */
+    tool_execution execute(const tool_call_part& call, const tool_approver* approve = nullptr) {
+        tool_execution ex{.call = call, .result = {.tool_call_id = call.id, .name = call.name}};
+        detail::run_tool_call(
+            ex, needs_approval_, approve,
+            [this](const boost::json::value& args, std::string& why) { return invoke(args, why); });
+        return ex;
+    }
+
+private:
+    std::optional<boost::json::value> invoke(const boost::json::value& args, std::string& why) {
+        if constexpr (std::is_void_v<arguments_type>) {
+            return result_of();
+        } else if constexpr (std::is_same_v<arguments_type, boost::json::object>) {
+            if (!args.is_object()) {
+                why = "expected an object";
+                return std::nullopt;
+            }
+            return result_of(args.get_object());
+        } else {
+            auto parsed = try_from_json<arguments_type>(args);
+            if (!parsed) {
+                json_mismatch const& m = parsed.error();
+                why = "at " + m.path + " expected " + m.expected + ", found " + m.found;
+                return std::nullopt;
+            }
+            return result_of(std::move(*parsed));
+        }
+    }
+
+    template <class... A>
+    boost::json::value result_of(A&&... a) {
+        if constexpr (std::is_void_v<result_type>) {
+            std::invoke(f_, std::forward<A>(a)...);
+            return nullptr;
+        } else {
+            return detail::tool_result_json(std::invoke(f_, std::forward<A>(a)...));
+        }
+    }
+
+    std::string description_;
+    F f_;
+    bool needs_approval_ = false;
+};
+
+/** Make a tool named `Name` that runs `f`.
+
+    `f` takes nothing, or one described struct (its arguments, parsed from the model's call
+    with `llmap::try_from_json`; its schema is `llmap::json_schema`), or a
+    `boost::json::object` (the arguments as given). It returns a string (sent as is), any
+    type Boost.JSON converts (a described struct, a number, `boost::json::value`, ...: sent as
+    JSON) or nothing (sent as `null`). A name the providers do not take, a callable of two
+    parameters or a generic lambda does not compile.
+
+    @par Example
+    @code
+    auto weather = llmap::make_tool<"get_weather">(
+        "Current weather for a city.",
+        [](const weather_args& a) { return forecast{21.5, "clear"}; });
+    @endcode
+*/
+template <fixed_string Name, class F>
+auto make_tool(std::string description, F f) {
+    static_assert(
+        sizeof(detail::require_valid_tool_name<detail::is_valid_tool_name(Name.view()), Name>) !=
+        0);
+    if constexpr (!detail::deducible_callable<F>) {
+        static_assert(detail::deducible_callable<F>,
+                      "llmap::make_tool: the callable must have one call operator whose "
+                      "parameter types are written out (not a generic lambda)");
+        return typed_tool<Name, F>(std::move(description), std::move(f));
+    } else {
+        using signature = detail::tool_signature_of<F>;
+        using argument = detail::tool_argument<typename signature::arguments>;
+        static_assert(argument::valid,
+                      "llmap::make_tool: the callable must take no argument or one (a described "
+                      "struct or a boost::json::object)");
+        static_assert(detail::tool_argument_type<typename argument::type>,
+                      "llmap::make_tool: the argument of a tool must be a struct described with "
+                      "BOOST_DESCRIBE_STRUCT (or a boost::json::object)");
+        static_assert(detail::tool_result_type<typename signature::result>,
+                      "llmap::make_tool: the tool's result must be a string, void, or a type "
+                      "boost::json::value_from converts");
+        return typed_tool<Name, F>(std::move(description), std::move(f));
+    }
+}
+
+/** Tools known only at run time (from a plug-in, an MCP server, a configuration file), to
+    put in a @ref toolset beside its typed tools: each is a definition and a function of the
+    arguments (already read by the one rule for empty and `null` arguments) to the result.
+    A call is looked up among the typed tools first.
+*/
+class dynamic_tools : detail::dynamic_tools_tag {
+public:
+    /// One tool: its definition and what runs it.
+    struct entry {
+        llmap::tool definition;
+        std::function<boost::json::value(const boost::json::value& arguments)> run;
+        bool needs_approval = false;
+    };
+
+    dynamic_tools() = default;
+    dynamic_tools(std::vector<entry> entries) : entries_(std::move(entries)) {} // NOLINT
+
+    /// Add a tool.
+    dynamic_tools& add(llmap::tool definition,
+                       std::function<boost::json::value(const boost::json::value&)> run,
+                       bool needs_approval = false) {
+        entries_.push_back({std::move(definition), std::move(run), needs_approval});
+        return *this;
+    }
+
+    const std::vector<entry>& entries() const noexcept { return entries_; }
+
+    /// The entry named `name`, or null.
+    entry* find(std::string_view name) noexcept {
+        for (auto& e : entries_)
+            if (e.definition.name == name)
+                return &e;
+        return nullptr;
+    }
+
+    /// Answer one call of the tool `e` (see `typed_tool::execute`).
+    static tool_execution execute(entry& e, const tool_call_part& call,
+                                  const tool_approver* approve) {
+        tool_execution ex{.call = call, .result = {.tool_call_id = call.id, .name = call.name}};
+        detail::run_tool_call(
+            ex, e.needs_approval, approve,
+            [&](const boost::json::value& args, std::string&) -> std::optional<boost::json::value> {
+                return e.run(args);
+            });
+        return ex;
+    }
+
+private:
+    std::vector<entry> entries_;
+};
+
+namespace detail {
+
+template <class T>
+struct is_typed_tool : std::false_type {};
+template <fixed_string Name, class F>
+struct is_typed_tool<typed_tool<Name, F>> : std::true_type {};
+
+template <class T>
+constexpr std::string_view tool_name_of() {
+    if constexpr (is_typed_tool<T>::value)
+        return T::name.view();
+    else
+        return {};
+}
+
+} // namespace detail
+
+/** The tools of a call: a compile-time map keyed by the tools' names.
+
+    Built from tools made by @ref make_tool (and at most one @ref dynamic_tools); two tools of
+    one name do not compile. `definitions()` gives the request's tools; `execute` answers a
+    call of the model through a lookup generated from the names, the registry's.
+
+    @par Example
+    @code
+    auto tools = llmap::toolset{
+        llmap::make_tool<"get_weather">("Current weather for a city.", get_weather),
+        llmap::make_tool<"utc_time">("The current UTC time.", [] { return now(); }),
+    };
+    @endcode
+*/
+template <class... Tools>
+class toolset {
+    static_assert(((detail::is_typed_tool<Tools>::value ||
+                    std::is_same_v<Tools, dynamic_tools>)&&...),
+                  "llmap::toolset: every element must be a tool made by llmap::make_tool (or one "
+                  "llmap::dynamic_tools)");
+    static_assert((std::size_t(0) + ... + std::size_t(std::is_same_v<Tools, dynamic_tools>)) <= 1,
+                  "llmap::toolset: at most one llmap::dynamic_tools");
+
+    static constexpr std::size_t count = sizeof...(Tools);
+    static constexpr std::array<std::string_view, count> names_{detail::tool_name_of<Tools>()...};
+    static constexpr std::size_t duplicate_ = detail::first_duplicate(names_);
+    static constexpr auto duplicate_name_ = [] {
+        if constexpr (duplicate_ == count)
+            return fixed_string("");
+        else
+            return fixed_string<names_[duplicate_].size()>(names_[duplicate_]);
+    }();
+    static_assert(
+        sizeof(detail::require_distinct_tool_names<duplicate_ == count, duplicate_name_>) != 0);
+
+    // The typed tools' names and their places in the tuple (a dynamic_tools has no name).
+    static constexpr std::size_t typed_count =
+        (std::size_t(0) + ... + std::size_t(detail::is_typed_tool<Tools>::value));
+    static constexpr auto typed_ = [] {
+        std::array<std::size_t, typed_count> at{};
+        std::size_t n = 0;
+        for (std::size_t i = 0; i != count; ++i)
+            if (!names_[i].empty())
+                at[n++] = i;
+        return at;
+    }();
+    static constexpr auto typed_names_ = [] {
+        std::array<std::string_view, typed_count> out{};
+        for (std::size_t i = 0; i != typed_count; ++i)
+            out[i] = names_[typed_[i]];
+        return out;
+    }();
+    static constexpr auto table_ = detail::make_name_table(typed_names_);
+
+public:
+    /// Make a toolset of `tools`.
+    explicit toolset(Tools... tools) : tools_(std::move(tools)...) {}
+
+    /// The number of tools known at compile time.
+    static constexpr std::size_t size() noexcept { return typed_count; }
+
+    /// Whether a typed tool is named `name` (a constant expression).
+    static constexpr bool contains(std::string_view name) noexcept {
+        return table_.find(name) >= 0;
+    }
+
+    /// The tool named `Name`; a name not in the set does not compile.
+    template <fixed_string Name>
+    auto& get() noexcept {
+        constexpr int at = table_.find(Name.view());
+        static_assert(sizeof(detail::require_known_tool<(at >= 0), Name>) != 0);
+        if constexpr (at >= 0)
+            return std::get<typed_[at]>(tools_);
+        else
+            return *this;
+    }
+
+    /// A `tool_choice` that makes the model call `Name`; a name not in the set does not compile.
+    template <fixed_string Name>
+    static llmap::tool_choice choose() {
+        static_assert(sizeof(detail::require_known_tool<contains(Name.view()), Name>) != 0);
+        return llmap::tool_choice::specific(std::string(Name.view()));
+    }
+
+    /// The definitions to send with a request, in the order of the set.
+    std::vector<llmap::tool> definitions() const {
+        std::vector<llmap::tool> out;
+        out.reserve(count);
+        std::apply(
+            [&](const auto&... t) {
+                (
+                    [&](const auto& one) {
+                        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(one)>,
+                                                     dynamic_tools>) {
+                            for (auto const& e : one.entries())
+                                out.push_back(e.definition);
+                        } else {
+                            out.push_back(one.definition());
+                        }
+                    }(t),
+                    ...);
+            },
+            tools_);
+        return out;
+    }
+
+    /** Answer one call of the model: run the tool it names (asking `approve` first for a
+        tool that needs approval) and return what to send back. A call of an unknown tool,
+        with arguments that do not fit, of a tool that throws or that is not approved is
+        answered with an error the model can act on; this function itself does not throw
+        for any of those.
+    */
+    tool_execution execute(const tool_call_part& call, const tool_approver* approve = nullptr) {
+        int const at = table_.find(call.name);
+        if (at >= 0)
+            return execute_typed(static_cast<std::size_t>(at), call, approve,
+                                 std::make_index_sequence<typed_count>{});
+        if constexpr (typed_count != count) {
+            if (auto* e = std::get<dynamic_tools>(tools_).find(call.name))
+                return dynamic_tools::execute(*e, call, approve);
+        }
+        tool_execution ex{.call = call, .result = {.tool_call_id = call.id, .name = call.name}};
+        std::string known;
+        for (auto const& d : definitions())
+            known += (known.empty() ? "" : ", ") + d.name;
+        detail::answer_error(ex, tool_outcome::unknown_tool,
+                             "Unknown tool \"" + call.name +
+                                 "\". The tools are: " + (known.empty() ? "none" : known) + ".");
+        return ex;
+    }
+
+private:
+    template <std::size_t... I>
+    tool_execution execute_typed(std::size_t at, const tool_call_part& call,
+                                 const tool_approver* approve, std::index_sequence<I...>) {
+        tool_execution ex;
+        ((at == I ? (void)(ex = std::get<typed_[I]>(tools_).execute(call, approve)) : void()), ...);
+        return ex;
+    }
+
+    std::tuple<Tools...> tools_;
+};
+
+template <class... Tools>
+toolset(Tools...) -> toolset<Tools...>;
+
+} // namespace llmap
+
+#endif
