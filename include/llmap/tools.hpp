@@ -588,7 +588,8 @@ public:
         answered with an error the model can act on; this function itself does not throw
         for any of those.
     */
-    tool_execution execute(const tool_call_part& call, const tool_approver* approve = nullptr) {
+    tool_execution execute(const tool_call_part& call,
+                           [[maybe_unused]] const tool_approver* approve = nullptr) {
         int const at = table_.find(call.name);
         if (at >= 0)
             return execute_typed(static_cast<std::size_t>(at), call, approve,
@@ -609,8 +610,9 @@ public:
 
 private:
     template <std::size_t... I>
-    tool_execution execute_typed(std::size_t at, const tool_call_part& call,
-                                 const tool_approver* approve, std::index_sequence<I...>) {
+    tool_execution
+    execute_typed([[maybe_unused]] std::size_t at, [[maybe_unused]] const tool_call_part& call,
+                  [[maybe_unused]] const tool_approver* approve, std::index_sequence<I...>) {
         tool_execution ex;
         ((at == I ? (void)(ex = std::get<typed_[I]>(tools_).execute(call, approve)) : void()), ...);
         return ex;
