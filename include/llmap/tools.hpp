@@ -183,6 +183,25 @@ struct require_distinct_tool_names {
                             "template argument below)");
 };
 
+// Each check below is a class template on a plain bool, so that Clang too prints the message
+// first (a static_assert on a dependent expression prints "due to requirement '...'" first).
+template <bool OneOrNone>
+struct require_one_tool_argument {
+    static_assert(OneOrNone, "llmap::make_tool: the callable must take no argument or one (a "
+                             "described struct or a boost::json::object)");
+};
+
+template <bool AllTools>
+struct require_toolset_elements {
+    static_assert(AllTools, "llmap::toolset: every element must be a tool made by llmap::make_tool "
+                            "(or one llmap::dynamic_tools)");
+};
+
+template <bool AtMostOne>
+struct require_one_dynamic_tools {
+    static_assert(AtMostOne, "llmap::toolset: at most one llmap::dynamic_tools");
+};
+
 template <bool Known, fixed_string Name>
 struct require_known_tool {
     static_assert(Known, "llmap::toolset: no tool of this name in the toolset (the name is the "
@@ -395,9 +414,7 @@ auto make_tool(std::string description, F f) {
     } else {
         using signature = detail::tool_signature_of<F>;
         using argument = detail::tool_argument<typename signature::arguments>;
-        static_assert(argument::valid,
-                      "llmap::make_tool: the callable must take no argument or one (a described "
-                      "struct or a boost::json::object)");
+        static_assert(sizeof(detail::require_one_tool_argument<argument::valid>) != 0);
         static_assert(detail::tool_argument_type<typename argument::type>,
                       "llmap::make_tool: the argument of a tool must be a struct described with "
                       "BOOST_DESCRIBE_STRUCT (or a boost::json::object)");
@@ -492,12 +509,12 @@ constexpr std::string_view tool_name_of() {
 */
 template <class... Tools>
 class toolset {
-    static_assert(((detail::is_typed_tool<Tools>::value ||
-                    std::is_same_v<Tools, dynamic_tools>)&&...),
-                  "llmap::toolset: every element must be a tool made by llmap::make_tool (or one "
-                  "llmap::dynamic_tools)");
-    static_assert((std::size_t(0) + ... + std::size_t(std::is_same_v<Tools, dynamic_tools>)) <= 1,
-                  "llmap::toolset: at most one llmap::dynamic_tools");
+    static constexpr bool all_tools_ =
+        ((detail::is_typed_tool<Tools>::value || std::is_same_v<Tools, dynamic_tools>)&&...);
+    static constexpr std::size_t dynamic_count_ =
+        (std::size_t(0) + ... + std::size_t(std::is_same_v<Tools, dynamic_tools>));
+    static_assert(sizeof(detail::require_toolset_elements<all_tools_>) != 0);
+    static_assert(sizeof(detail::require_one_dynamic_tools<dynamic_count_ <= 1>) != 0);
 
     static constexpr std::size_t count = sizeof...(Tools);
     static constexpr std::array<std::string_view, count> names_{detail::tool_name_of<Tools>()...};
