@@ -29,6 +29,8 @@
 #include <llmap/providers/openai_compatible.hpp>
 #include <llmap/registry.hpp>
 #include <llmap/stream_reader.hpp>
+#include <llmap/tool_loop.hpp>
+#include <llmap/tools.hpp>
 #include <llmap/types.hpp>
 
 #endif

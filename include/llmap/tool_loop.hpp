@@ -245,18 +245,49 @@ run_result run_tools_blocking(Model& model, request req, Toolset& tools, const r
     return std::move(loop).finish();
 }
 
-template <class Model>
-constexpr void require_chat_model() {
-    static_assert(chat_model<Model>,
-                  "llmap::run_tools: this model type has no complete(request): a tool loop "
-                  "needs a chat model");
-}
+// Each check is a class template on a plain bool, so that Clang too prints the message first.
+template <bool Chat>
+struct require_chat_model {
+    static_assert(Chat, "llmap::run_tools: this model type has no complete(request): a tool loop "
+                        "needs a chat model");
+};
+
+template <bool Streaming>
+struct require_streaming_model {
+    static_assert(Streaming, "llmap::stream_tools: this model type has no stream(request, "
+                             "handler): a streamed tool loop needs a streaming model");
+};
+
+template <bool Async>
+struct require_async_model {
+    static_assert(Async, "llmap::async_run_tools: this model type has no async_complete(request, "
+                         "token): an asynchronous tool loop needs one");
+};
+
+template <bool Toolset>
+struct require_toolset {
+    static_assert(Toolset, "llmap::run_tools: the tools must be an llmap::toolset");
+};
+
+template <bool Mutable>
+struct require_mutable_toolset {
+    static_assert(Mutable, "llmap::run_tools: the toolset must not be const (its tools run, and "
+                           "may keep state)");
+};
 
 template <class Toolset>
-constexpr void require_toolset() {
-    static_assert(is_toolset<std::remove_cvref_t<Toolset>>::value,
-                  "llmap::run_tools: the tools must be an llmap::toolset");
+constexpr bool check_toolset() {
+    using T = std::remove_reference_t<Toolset>;
+    constexpr bool is = is_toolset<std::remove_cv_t<T>>::value;
+    static_assert(sizeof(require_toolset<is>) != 0);
+    static_assert(sizeof(require_mutable_toolset < !is || !std::is_const_v < T >>) != 0);
+    return is && !std::is_const_v<T>;
 }
+
+template <class Model>
+concept async_chat_model = requires(Model& m, const request& r) {
+    m.async_complete(r, [](std::exception_ptr, response) {});
+};
 
 } // namespace detail
 
@@ -283,9 +314,9 @@ constexpr void require_toolset() {
 */
 template <class Model, class Toolset>
 run_result run_tools(Model& model, request req, Toolset&& tools, const run_options& options = {}) {
-    detail::require_toolset<Toolset>();
-    detail::require_chat_model<Model>();
-    if constexpr (chat_model<Model> && detail::is_toolset<std::remove_cvref_t<Toolset>>::value)
+    constexpr bool ok = detail::check_toolset<Toolset>();
+    static_assert(sizeof(detail::require_chat_model<chat_model<Model>>) != 0);
+    if constexpr (chat_model<Model> && ok)
         return detail::run_tools_blocking(model, std::move(req), tools, options);
     else
         return {};
@@ -303,9 +334,9 @@ template <class T, class Model, class Toolset>
 typed_run_result<T> run_tools(Model& model, request req, Toolset&& tools,
                               const run_options& options = {},
                               const generate_options& output = {}) {
-    detail::require_toolset<Toolset>();
-    detail::require_chat_model<Model>();
-    if constexpr (chat_model<Model> && detail::is_toolset<std::remove_cvref_t<Toolset>>::value) {
+    constexpr bool ok = detail::check_toolset<Toolset>();
+    static_assert(sizeof(detail::require_chat_model<chat_model<Model>>) != 0);
+    if constexpr (chat_model<Model> && ok) {
         auto const root = detail::output_schema<T>();
         output_mode const mode = detail::resolve_output_mode(model, output.mode);
         detail::ask_for_output(req, mode, output, root.first);
@@ -340,12 +371,9 @@ template <class Model, class Toolset>
 run_result stream_tools(Model& model, request req, Toolset&& tools,
                         detail::function_ref<void(const run_event&)> on_event,
                         const run_options& options = {}) {
-    detail::require_toolset<Toolset>();
-    static_assert(streaming_model<Model>,
-                  "llmap::stream_tools: this model type has no stream(request, handler): a "
-                  "streamed tool loop needs a streaming model");
-    if constexpr (streaming_model<Model> &&
-                  detail::is_toolset<std::remove_cvref_t<Toolset>>::value) {
+    constexpr bool ok = detail::check_toolset<Toolset>();
+    static_assert(sizeof(detail::require_streaming_model<streaming_model<Model>>) != 0);
+    if constexpr (streaming_model<Model> && ok) {
         detail::tool_loop<std::remove_reference_t<Toolset>> loop(std::move(req), tools, options);
         for (;;) {
             std::size_t const step = loop.steps();
@@ -418,7 +446,8 @@ struct run_tools_op {
 template <class Model, class Toolset, class CompletionToken>
 auto async_run_tools(Model& model, request req, Toolset tools, run_options options,
                      CompletionToken&& token) {
-    detail::require_toolset<Toolset>();
+    detail::check_toolset<Toolset>();
+    static_assert(sizeof(detail::require_async_model<detail::async_chat_model<Model>>) != 0);
     using op = detail::run_tools_op<Model, Toolset>;
     auto st =
         std::make_unique<typename op::state>(std::move(req), std::move(tools), std::move(options));
@@ -449,7 +478,8 @@ public:
     /// Send `text` as the user's next message and run the loop; return what the loop did.
     run_result send(std::string text) {
         request req = base_;
-        req.system = instructions_;
+        if (!instructions_.empty())
+            req.system = instructions_;
         req.messages = history_;
         req.prompt = std::move(text);
         run_result r = detail::run_tools_blocking(model_, std::move(req), tools_, options_);
@@ -461,7 +491,8 @@ public:
     const std::vector<message>& history() const noexcept { return history_; }
     /// Forget the conversation.
     void clear() noexcept { history_.clear(); }
-    /// The request every call starts from (its settings: temperature, max tokens, ...).
+    /// The request every call starts from (its settings: temperature, max tokens, ...; its
+    /// `system` is used when the agent has no instructions).
     request& settings() noexcept { return base_; }
     Model& model() noexcept { return model_; }
     Toolset& tools() noexcept { return tools_; }

@@ -101,6 +101,9 @@ LLMAP_DETAIL_CALL_SIGNATURE(noexcept)
 LLMAP_DETAIL_CALL_SIGNATURE(const noexcept)
 LLMAP_DETAIL_CALL_SIGNATURE(&)
 LLMAP_DETAIL_CALL_SIGNATURE(const&)
+LLMAP_DETAIL_CALL_SIGNATURE(&&)
+LLMAP_DETAIL_CALL_SIGNATURE(&noexcept)
+LLMAP_DETAIL_CALL_SIGNATURE(const& noexcept)
 #undef LLMAP_DETAIL_CALL_SIGNATURE
 template <class R, class... A>
 struct call_signature<R (*)(A...)> {
@@ -174,13 +177,13 @@ constexpr bool is_valid_tool_name(std::string_view s) noexcept {
 template <bool Valid, fixed_string Name>
 struct require_valid_tool_name {
     static_assert(Valid, "llmap::make_tool: a tool name is 1 to 64 letters, digits, '_' or '-' "
-                         "(the name is the template argument below)");
+                         "(the name is this check's template argument)");
 };
 
 template <bool Distinct, fixed_string Name>
 struct require_distinct_tool_names {
-    static_assert(Distinct, "llmap::toolset: two tools have the same name (the name is the "
-                            "template argument below)");
+    static_assert(Distinct, "llmap::toolset: two tools have the same name (the name is this "
+                            "check's template argument)");
 };
 
 // Each check below is a class template on a plain bool, so that Clang too prints the message
@@ -189,6 +192,17 @@ template <bool OneOrNone>
 struct require_one_tool_argument {
     static_assert(OneOrNone, "llmap::make_tool: the callable must take no argument or one (a "
                              "described struct or a boost::json::object)");
+};
+
+template <class List>
+struct takes_mutable_reference : std::false_type {};
+template <class A>
+struct takes_mutable_reference<type_list<A&>> : std::bool_constant<!std::is_const_v<A>> {};
+
+template <bool ByValueOrConst>
+struct require_argument_by_value_or_const_reference {
+    static_assert(ByValueOrConst, "llmap::make_tool: take the tool's argument by value or by "
+                                  "const reference (it is parsed from the model's call)");
 };
 
 template <bool AllTools>
@@ -204,8 +218,8 @@ struct require_one_dynamic_tools {
 
 template <bool Known, fixed_string Name>
 struct require_known_tool {
-    static_assert(Known, "llmap::toolset: no tool of this name in the toolset (the name is the "
-                         "template argument below)");
+    static_assert(Known, "llmap::toolset: no tool of this name in the toolset (the name is this "
+                         "check's template argument)");
 };
 
 /** The one rule for the arguments of a tool call, whatever the wire format: JSON `null`, or
@@ -415,6 +429,9 @@ auto make_tool(std::string description, F f) {
         using signature = detail::tool_signature_of<F>;
         using argument = detail::tool_argument<typename signature::arguments>;
         static_assert(sizeof(detail::require_one_tool_argument<argument::valid>) != 0);
+        static_assert(
+            sizeof(detail::require_argument_by_value_or_const_reference<
+                   !detail::takes_mutable_reference<typename signature::arguments>::value>) != 0);
         static_assert(detail::tool_argument_type<typename argument::type>,
                       "llmap::make_tool: the argument of a tool must be a struct described with "
                       "BOOST_DESCRIBE_STRUCT (or a boost::json::object)");
