@@ -23,7 +23,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdint>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,20 @@ struct weather_forecast {
     conditions current;
 };
 BOOST_DESCRIBE_STRUCT(weather_forecast, (), (city, current))
+
+// The recorded forecast with an optional note the model never gave, and a type whose map
+// OpenAI's strict mode cannot express.
+struct noted_forecast {
+    std::string city;
+    conditions current;
+    std::optional<std::string> note;
+};
+BOOST_DESCRIBE_STRUCT(noted_forecast, (), (city, current, note))
+
+struct tallies {
+    std::map<std::string, int> counts;
+};
+BOOST_DESCRIBE_STRUCT(tallies, (), (counts))
 
 struct smoke_event {
     std::string title;
@@ -141,6 +157,42 @@ BOOST_AUTO_TEST_CASE(native_structured_output_on_the_static_path) {
     BOOST_TEST(
         format.at("schema").at("properties").at("current").at("properties").at("humidity_pct") ==
         json::parse(R"({"type":"integer","minimum":0,"maximum":255})"));
+}
+
+BOOST_AUTO_TEST_CASE(strict_mode_gets_a_schema_it_can_enforce_or_none) {
+    auto const e = recorded("openai", "structured_output");
+    replay r({e.response_body, e.response_body});
+    ts::test_server srv(std::ref(r));
+    auto reg = registry_for(srv);
+    auto model = reg.model<"openai:gpt-4o">();
+
+    // An optional member: strict mode wants every property required, so it is sent required
+    // and nullable, and the answer without it reads as an empty optional.
+    auto const g = llmap::generate<noted_forecast>(model, {.prompt = "Forecast for New York?"});
+    BOOST_TEST(g.value.city == "New York City");
+    BOOST_TEST(!g.value.note.has_value());
+    auto const format = r.received().at(0).at("text").at("format");
+    BOOST_TEST(format.at("strict") == json::value(true));
+    BOOST_TEST(format.at("schema").at("required") == json::parse(R"(["city","current","note"])"));
+    BOOST_TEST(format.at("schema").at("properties").at("note").at("type") ==
+               json::parse(R"(["string","null"])"));
+    BOOST_TEST(g.response.warnings.empty());
+
+    // A map has no strict form: the schema goes as it is, non-strict, with a warning (never
+    // a 400). The recorded answer does not fit the type: the error keeps the response.
+    try {
+        llmap::generate<tallies>(model, {.prompt = "Count them."});
+        BOOST_FAIL("the recorded answer has no counts");
+    } catch (const llmap::output_error& err) {
+        auto const sent = r.received().at(1).at("text").at("format");
+        BOOST_TEST(sent.at("strict") == json::value(false));
+        BOOST_TEST(sent.at("schema") == json::value(llmap::json_schema<tallies>()));
+        auto const& w = err.response().warnings;
+        BOOST_TEST_REQUIRE(w.size() == 1u);
+        BOOST_TEST(w[0].setting == "format");
+        BOOST_TEST(w[0].message.find("cannot take this schema strictly") != std::string::npos,
+                   w[0].message);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(native_structured_output_erased_and_in_visit) {

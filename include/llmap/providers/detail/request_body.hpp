@@ -8,6 +8,7 @@
 #ifndef LLMAP_PROVIDERS_DETAIL_REQUEST_BODY_HPP
 #define LLMAP_PROVIDERS_DETAIL_REQUEST_BODY_HPP
 
+#include <llmap/schema_dialect.hpp>
 #include <llmap/types.hpp>
 
 #include <boost/json/array.hpp>
@@ -62,6 +63,23 @@ inline void put_sampling(boost::json::object& body, const request& req, bool rej
     };
     put("temperature", req.temperature);
     put("top_p", req.top_p);
+}
+
+/** The schema to send for a JSON-schema answer or a tool, adapted to the provider by `adapt`
+    (a function of `<llmap/schema_dialect.hpp>`), and whether to send it strict: only where
+    `strict` was asked for and the provider can enforce the schema strictly. Each note of the
+    adaptation (a keyword dropped, why strict mode is impossible) becomes a warning on
+    `setting`, so that a schema the provider cannot take strictly is sent non-strict rather
+    than refused with a 400.
+*/
+template <class Adapt>
+adapted_schema adapt_schema(const boost::json::object& schema, bool strict, Adapt&& adapt,
+                            std::string_view setting, std::vector<warning>& warnings) {
+    adapted_schema a = adapt(schema);
+    for (auto& note : a.warnings)
+        warnings.push_back(warning::unsupported_setting(std::string(setting), std::move(note)));
+    a.strict = a.strict && strict;
+    return a;
 }
 
 } // namespace llmap::detail

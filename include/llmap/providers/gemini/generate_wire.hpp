@@ -211,9 +211,11 @@ inline boost::json::object function_declaration(const tool& t, std::string_view 
     boost::json::object fn{{"name", t.name}};
     if (!t.description.empty())
         fn["description"] = t.description;
-    fn["parametersJsonSchema"] = t.parameters.empty()
-                                     ? boost::json::object{{"type", "object"}, {"properties", {}}}
-                                     : t.parameters;
+    fn["parametersJsonSchema"] =
+        t.parameters.empty()
+            ? boost::json::object{{"type", "object"}, {"properties", {}}}
+            : llmap::detail::adapt_schema(t.parameters, true, gemini_schema, "tools", warnings)
+                  .schema;
     llmap::detail::merge_provider_options(fn, t.provider_options, provider, warnings);
     return fn;
 }
@@ -332,7 +334,9 @@ inline boost::json::object generate_request_body(const request& req, std::string
         break;
     case response_format::kind::json_schema:
         gen["responseMimeType"] = "application/json";
-        gen["responseJsonSchema"] = req.format.schema;
+        gen["responseJsonSchema"] =
+            llmap::detail::adapt_schema(req.format.schema, true, gemini_schema, "format", warnings)
+                .schema;
         break;
     }
     if (auto t = thinking_config(req, model, thinking))

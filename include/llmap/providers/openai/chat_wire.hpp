@@ -243,10 +243,17 @@ inline boost::json::object chat_request_body(const request& req, std::string_vie
         break;
     case response_format::kind::json_schema:
         if (d.json_schema) {
+            // Strict mode has rules of its own (every property required, ...): a schema is
+            // adapted to them, or sent non-strict with a warning where it cannot be.
+            adapted_schema a =
+                req.format.strict
+                    ? llmap::detail::adapt_schema(req.format.schema, true, openai_strict_schema,
+                                                  "format", warnings)
+                    : adapted_schema{req.format.schema, false, {}};
             boost::json::object schema{
                 {"name", req.format.name.empty() ? "response" : req.format.name},
-                {"schema", req.format.schema},
-                {"strict", req.format.strict}};
+                {"schema", std::move(a.schema)},
+                {"strict", a.strict}};
             body["response_format"] = {{"type", "json_schema"}, {"json_schema", std::move(schema)}};
         } else {
             body["response_format"] = {{"type", "json_object"}};

@@ -21,6 +21,7 @@
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
 #include <llmap/providers/detail/chunk_events.hpp>
+#include <llmap/providers/detail/request_body.hpp>
 #include <llmap/providers/openai/chat_wire.hpp>
 #include <llmap/types.hpp>
 
@@ -227,13 +228,19 @@ inline boost::json::object responses_request_body(const request& req, std::strin
     case response_format::kind::json:
         body["text"] = {{"format", {{"type", "json_object"}}}};
         break;
-    case response_format::kind::json_schema:
+    case response_format::kind::json_schema: {
+        // As in Chat Completions: adapted to strict mode's rules, or sent non-strict.
+        adapted_schema a = req.format.strict ? llmap::detail::adapt_schema(req.format.schema, true,
+                                                                           openai_strict_schema,
+                                                                           "format", warnings)
+                                             : adapted_schema{req.format.schema, false, {}};
         body["text"] = {{"format",
                          {{"type", "json_schema"},
                           {"name", req.format.name.empty() ? "response" : req.format.name},
-                          {"schema", req.format.schema},
-                          {"strict", req.format.strict}}}};
+                          {"schema", std::move(a.schema)},
+                          {"strict", a.strict}}}};
         break;
+    }
     }
     if (req.reasoning)
         body["reasoning"] = {{"effort", to_string(*req.reasoning)}, {"summary", "auto"}};
