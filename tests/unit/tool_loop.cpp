@@ -20,6 +20,7 @@
 #include "../support/fixtures.hpp"
 #include "../support/test_server.hpp"
 
+#include <boost/asio/use_future.hpp>
 #include <boost/describe.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -28,6 +29,7 @@
 #include <algorithm>
 #include <deque>
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -657,6 +659,17 @@ struct tally {
     std::map<std::string, int> skipped; // by reason
 };
 
+/// What was replayed per provider, for the README's table.
+struct row {
+    int blocking = 0;
+    int streamed = 0;
+    int calls = 0;
+};
+std::map<std::string, row>& rows() {
+    static std::map<std::string, row> r;
+    return r;
+}
+
 /// Replay one session; BOOST_TEST failures name the cassette.
 void replay_session(session& s) {
     replay r(s.exchanges);
@@ -769,6 +782,13 @@ tally replay_provider(std::string_view provider) {
         }
         ++t.replayed;
         t.steps += static_cast<int>(s.exchanges.size());
+        std::string const folder(provider);
+        bool const own = folder == s.provider ||
+                         (folder == "openai" && s.provider == "openai-chat") ||
+                         (folder == "llamacpp" && s.provider == "llama-cpp");
+        row& w = rows()["`" + s.provider + "`" + (own ? "" : " (" + folder + "'s recordings)")];
+        ++(s.streamed ? w.streamed : w.blocking);
+        w.calls += static_cast<int>(s.exchanges.size());
     }
     std::cout << "tool_loop replay of rig/" << provider << ": " << t.replayed
               << " sessions replayed (" << t.steps << " calls)";
@@ -793,6 +813,184 @@ BOOST_AUTO_TEST_CASE(recorded_tool_sessions_replay) {
         }
     }
     BOOST_TEST(replayed > 0);
+
+    // The README's table of what this test replays.
+    std::string table = "| provider | recorded tool sessions replayed: blocking | streamed | model "
+                        "calls |\n|---|---|---|---|\n";
+    for (auto const& [name, w] : rows())
+        table += "| " + name + " | " + std::to_string(w.blocking) + " | " +
+                 std::to_string(w.streamed) + " | " + std::to_string(w.calls) + " |\n";
+    std::string const readme = fx::read_file(std::filesystem::path(LLMAP_SOURCE_DIR) / "README.md");
+    std::string const begin = "<!-- tool-loop-replay:begin -->\n";
+    auto const from = readme.find(begin);
+    auto const to = readme.find("<!-- tool-loop-replay:end -->");
+    BOOST_TEST_REQUIRE((from != std::string::npos && to != std::string::npos));
+    BOOST_TEST(readme.substr(from + begin.size(), to - from - begin.size()) == table,
+               "README.md's tool-loop table is out of date; it should read:\n"
+                   << table);
+}
+
+namespace {
+
+struct add_args {
+    long long x;
+    long long y;
+};
+BOOST_DESCRIBE_STRUCT(add_args, (), (x, y))
+
+/// Rig's recorded Anthropic run of its `add` tool: "What is 2 + 3?", a call, "5", the answer.
+fx::exchange const& add_session(std::size_t i) {
+    static auto const session = [] {
+        std::vector<fx::exchange> out;
+        for (auto& e : fx::rig_exchanges("anthropic"))
+            if (e.file.filename() == "multi_turn_tool_run_records_distinct_raw_blocking.json")
+                out.push_back(std::move(e));
+        BOOST_TEST_REQUIRE(out.size() == 2u);
+        return out;
+    }();
+    return session.at(i);
+}
+
+llmap::default_registry anthropic_registry(const ts::test_server& srv) {
+    llmap::provider_config cfg;
+    cfg.api_key = "sk-test";
+    cfg.base_url = srv.url("/v1");
+    cfg.transport.retry.max_retries = 0;
+    return llmap::default_registry{{"anthropic", cfg}};
+}
+
+const llmap::request add_request{
+    .system = "You are a calculator here to help the user perform arithmetic operations. Use the "
+              "tools provided to answer the user's question.",
+    .prompt = "What is 2 + 3? Use the tool, then state the result.",
+    .max_output_tokens = 1024};
+
+/// The tool result the loop sent in its second request.
+std::string sent_result(const replay& r) {
+    auto const body = json::parse(r.received().at(1).second);
+    auto const turns = read_anthropic(body.as_object());
+    return turns.back().items.at(0);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_typed_tool_on_the_static_path) {
+    std::vector<fx::exchange> const session{add_session(0), add_session(1)};
+    replay r(session);
+    ts::test_server srv(std::ref(r));
+    auto reg = anthropic_registry(srv);
+    auto model = reg.model<"anthropic:claude-haiku-4-5">(); // llmap::anthropic::messages_model
+    std::vector<add_args> calls;
+    auto tools = llmap::toolset{
+        llmap::make_tool<"add">("Add x and y together",
+                                [&](const add_args& a) {
+                                    calls.push_back(a);
+                                    return a.x + a.y;
+                                }),
+    };
+    auto const run = llmap::run_tools(model, add_request, tools, {.max_steps = 8});
+    BOOST_TEST(run.text() == "The result is **5**.\n\n2 + 3 = 5");
+    BOOST_TEST((run.end == llmap::run_end::answered));
+    BOOST_TEST_REQUIRE(run.steps.size() == 2u);
+    BOOST_TEST_REQUIRE(calls.size() == 1u);
+    BOOST_TEST(calls[0].x == 2);
+    BOOST_TEST(calls[0].y == 3);
+    auto const& step = run.steps[0];
+    BOOST_TEST_REQUIRE(step.tool_results.size() == 1u);
+    BOOST_TEST(step.tool_results[0].call.id == "toolu_REDACTED_1");
+    BOOST_TEST(step.tool_results[0].result.result == json::value(5));
+    // The typed tool's result went back as the recording's tool result did.
+    BOOST_TEST(sent_result(r) == "result toolu_REDACTED_1 5");
+    // Usage is summed over the steps (630 + 712 input tokens).
+    BOOST_TEST(run.usage.input_tokens.value_or(0) == 1342);
+    // The conversation to go on from: the prompt, the call, the result, the answer.
+    BOOST_TEST_REQUIRE(run.messages.size() == 4u);
+    BOOST_TEST((run.messages[2].role == llmap::role::tool));
+}
+
+BOOST_AUTO_TEST_CASE(asynchronous_and_in_visit) {
+    std::vector<fx::exchange> const session{add_session(0), add_session(1), add_session(0),
+                                            add_session(1)};
+    replay r(session);
+    ts::test_server srv(std::ref(r));
+    auto reg = anthropic_registry(srv);
+    auto tools = llmap::toolset{
+        llmap::make_tool<"add">("Add x and y together",
+                                [](const add_args& a) { return a.x + a.y; }),
+    };
+    llmap::any_model model = reg.make("anthropic:claude-haiku-4-5");
+    std::future<llmap::run_result> f =
+        llmap::async_run_tools(model, add_request, tools, {}, boost::asio::use_future);
+    auto const run = f.get();
+    BOOST_TEST(run.text() == "The result is **5**.\n\n2 + 3 = 5");
+    BOOST_TEST(run.steps.size() == 2u);
+    BOOST_TEST(sent_result(r) == "result toolu_REDACTED_1 5");
+
+    auto const text = reg.visit("anthropic:claude-haiku-4-5", [&](auto& m) {
+        return llmap::run_tools(m, add_request, tools).text();
+    });
+    BOOST_TEST(text == run.text());
+    BOOST_TEST(r.received().size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(stop_conditions_and_max_steps) {
+    // The recording's first answer calls add; each loop below stops after that first step.
+    std::vector<fx::exchange> const first{add_session(0), add_session(0), add_session(0)};
+    replay r(first);
+    ts::test_server srv(std::ref(r));
+    auto reg = anthropic_registry(srv);
+    auto model = reg.model<"anthropic:claude-haiku-4-5">();
+    int runs = 0;
+    auto tools = llmap::toolset{
+        llmap::make_tool<"add">("Add x and y together",
+                                [&](const add_args& a) {
+                                    ++runs;
+                                    return a.x + a.y;
+                                }),
+    };
+    auto const by_tool =
+        llmap::run_tools(model, add_request, tools, {.stop_when = llmap::has_tool_call("add")});
+    BOOST_TEST((by_tool.end == llmap::run_end::stop_condition));
+    BOOST_TEST(by_tool.steps.size() == 1u);
+    auto const by_count =
+        llmap::run_tools(model, add_request, tools, {.stop_when = llmap::step_count_is(1)});
+    BOOST_TEST((by_count.end == llmap::run_end::stop_condition));
+    auto const by_max = llmap::run_tools(model, add_request, tools, {.max_steps = 1});
+    BOOST_TEST((by_max.end == llmap::run_end::max_steps));
+    BOOST_TEST(by_max.steps.size() == 1u);
+    // The tools of the last step ran: their results end the conversation.
+    BOOST_TEST(runs == 3);
+    BOOST_TEST((by_max.messages.back().role == llmap::role::tool));
+    BOOST_CHECK_THROW(llmap::run_tools(model, add_request, tools, {.max_steps = 0}),
+                      std::invalid_argument);
+    BOOST_TEST(r.received().size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(an_agent_keeps_the_conversation) {
+    std::vector<fx::exchange> const session{add_session(0), add_session(1), add_session(1)};
+    replay r(session);
+    ts::test_server srv(std::ref(r));
+    auto reg = anthropic_registry(srv);
+    auto tools = llmap::toolset{
+        llmap::make_tool<"add">("Add x and y together",
+                                [](const add_args& a) { return a.x + a.y; }),
+    };
+    llmap::agent bot(reg.model<"anthropic:claude-haiku-4-5">(), std::move(tools),
+                     add_request.system);
+    bot.settings().max_output_tokens = 1024;
+    auto const first = bot.send(add_request.prompt);
+    BOOST_TEST(first.text() == "The result is **5**.\n\n2 + 3 = 5");
+    BOOST_TEST(bot.history().size() == 4u);
+    bot.send("And twice that?");
+    BOOST_TEST(bot.history().size() == 6u);
+    // The third request carries the whole conversation, then the new question.
+    auto const third = read_anthropic(json::parse(r.received().at(2).second).as_object());
+    auto const second = read_anthropic(json::parse(r.received().at(1).second).as_object());
+    BOOST_TEST_REQUIRE(third.size() == second.size() + 2);
+    BOOST_TEST(std::equal(second.begin(), second.end(), third.begin()));
+    BOOST_TEST(third[third.size() - 2].text == "The result is **5**.\n\n2 + 3 = 5");
+    BOOST_TEST(third.back().text == "And twice that?");
+    BOOST_TEST(third.front().role == "system");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
