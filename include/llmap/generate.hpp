@@ -13,6 +13,8 @@
 */
 
 #include <llmap/concepts.hpp>
+#include <llmap/detail/function_ref.hpp>
+#include <llmap/detail/json_prefix.hpp>
 #include <llmap/error.hpp>
 #include <llmap/from_json.hpp>
 #include <llmap/schema.hpp>
@@ -21,6 +23,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -107,6 +110,12 @@ std::pair<boost::json::object, bool> output_schema() {
     return {std::move(wrapped), true};
 }
 
+template <bool Streaming>
+struct require_streaming_output {
+    static_assert(Streaming, "llmap::stream_generate: this model type has no stream(request, "
+                             "handler): a streamed typed answer needs a streaming model");
+};
+
 template <class Model>
 output_mode resolve_output_mode(const Model& model, output_mode asked) {
     if (asked != output_mode::automatic)
@@ -169,8 +178,8 @@ boost::system::result<T, json_mismatch> parse_output(std::string_view text, bool
     return std::move(*t);
 }
 
-template <class T, class Model>
-generated<T> generate_with(Model& model, request req, const generate_options& options);
+template <class T, class Model, class Call>
+generated<T> generate_with(Model& model, request req, const generate_options& options, Call&& call);
 } // namespace detail
 
 /** Ask `model` for an answer of type `T` and parse it.
@@ -201,14 +210,77 @@ generated<T> generate(Model& model, request req, const generate_options& options
                       "needs a chat model");
         std::terminate(); // not reached: the assertion stops the compilation first
     } else {
-        return detail::generate_with<T>(model, std::move(req), options);
+        return detail::generate_with<T>(
+            model, std::move(req), options,
+            [&](const request& r, output_mode, bool) { return model.complete(r); });
+    }
+}
+
+/// Receives the partial answers of `stream_generate`.
+using partial_handler = detail::function_ref<void(const boost::json::value&)>;
+
+/** Stream an answer of type `T`: as `generate`, with the model's `stream`, calling
+    `on_partial` with the answer so far each time it grows.
+
+    A partial answer is a JSON value: the answer's text up to its last complete member, with
+    a string in progress closed and every open object and array closed (nothing is guessed:
+    a member whose value has not begun is left out). Members appear in the order the model
+    writes them. In the `tool` mode the text is the output tool's arguments as they stream.
+    The result is the final answer, parsed and checked as `generate` does; a repair try
+    streams again from an empty answer.
+
+    @throws as `generate`, and any error of the model's `stream`.
+*/
+template <class T, class Model>
+generated<T> stream_generate(Model& model, request req, partial_handler on_partial,
+                             const generate_options& options = {}) {
+    if constexpr (!streaming_model<Model>) {
+        static_assert(sizeof(detail::require_streaming_output<streaming_model<Model>>) != 0);
+        std::terminate(); // not reached: the assertion stops the compilation first
+    } else {
+        return detail::generate_with<T>(
+            model, std::move(req), options, [&](const request& r, output_mode mode, bool wrapped) {
+                std::string text;
+                std::string tool_id;
+                std::optional<boost::json::value> last;
+                auto grow = [&](std::string_view piece) {
+                    text += piece;
+                    auto v = detail::json_prefix_value(text);
+                    if (!v)
+                        return;
+                    if (wrapped) {
+                        auto const* o = v->if_object();
+                        auto const* inner = o ? o->if_contains("value") : nullptr;
+                        if (!inner)
+                            return;
+                        v = *inner;
+                    }
+                    if (last && *last == *v)
+                        return;
+                    last = std::move(v);
+                    on_partial(*last);
+                };
+                return model.stream(r, [&](const stream_event& e) {
+                    if (mode == output_mode::tool) {
+                        if (auto const* s = std::get_if<tool_call_start>(&e.data);
+                            s && s->name == options.name)
+                            tool_id = s->id;
+                        else if (auto const* d = std::get_if<tool_call_delta>(&e.data);
+                                 d && !tool_id.empty() && d->id == tool_id)
+                            grow(d->arguments_delta);
+                    } else if (auto const* t = std::get_if<text_delta>(&e.data)) {
+                        grow(t->text);
+                    }
+                });
+            });
     }
 }
 
 namespace detail {
 
-template <class T, class Model>
-generated<T> generate_with(Model& model, request req, const generate_options& options) {
+template <class T, class Model, class Call>
+generated<T> generate_with(Model& model, request req, const generate_options& options,
+                           Call&& call) {
     // Not a structured binding: Clang 14 cannot capture one in the lambda below.
     auto const root = output_schema<T>();
     boost::json::object const& schema = root.first;
@@ -218,7 +290,7 @@ generated<T> generate_with(Model& model, request req, const generate_options& op
 
     usage total;
     for (int attempt = 0;; ++attempt) {
-        response r = model.complete(req);
+        response r = call(req, mode, wrapped);
         total += r.usage;
         std::string const text = answer_text(r, mode, options.name);
         auto parsed = parse_output<T>(text, wrapped);

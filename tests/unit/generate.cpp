@@ -195,6 +195,39 @@ BOOST_AUTO_TEST_CASE(strict_mode_gets_a_schema_it_can_enforce_or_none) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_streamed_answer_grows_then_is_checked) {
+    // Rig's recorded stream of a structured answer on the Responses API.
+    fx::exchange e;
+    for (auto& x : fx::rig_exchanges("openai"))
+        if (x.file.filename() == "structured_output_stream.json")
+            e = std::move(x);
+    BOOST_TEST_REQUIRE(!e.response_body.empty());
+    replay r({e.response_body});
+    ts::test_server srv(std::ref(r));
+    auto reg = registry_for(srv);
+    auto model = reg.model<"openai:gpt-5.6">();
+    std::vector<json::value> partials;
+    auto const g = llmap::stream_generate<smoke_event>(
+        model, {.prompt = "Return a concise event object for a local Rust meetup in Seattle."},
+        [&](const json::value& v) { partials.push_back(v); }, {.name = "smoke_event"});
+    BOOST_TEST(g.value.title.find("Rust") != std::string::npos, g.value.title);
+    BOOST_TEST(r.received().at(0).at("stream") == json::value(true));
+    // Many partial answers, each an object that grew from the one before; the last is the
+    // answer itself.
+    BOOST_TEST_REQUIRE(partials.size() > 3u);
+    BOOST_TEST(partials.front() == json::parse("{}"));
+    for (std::size_t i = 1; i < partials.size(); ++i) {
+        auto const& before = partials[i - 1].as_object();
+        auto const& now = partials[i].as_object();
+        BOOST_TEST(now.size() >= before.size(), i);
+        for (auto const& kv : before)
+            BOOST_TEST(
+                std::string_view(now.at(kv.key()).as_string()).starts_with(kv.value().as_string()),
+                i);
+    }
+    BOOST_TEST(partials.back() == json::parse(g.response.text()));
+}
+
 BOOST_AUTO_TEST_CASE(native_structured_output_erased_and_in_visit) {
     for (auto const& [provider, id] : {std::pair{"gemini", "gemini:gemini-3-flash-preview"},
                                        std::pair{"ollama", "ollama:qwen3:4b"}}) {
