@@ -993,4 +993,66 @@ BOOST_AUTO_TEST_CASE(an_agent_keeps_the_conversation) {
     BOOST_TEST(third.front().role == "system");
 }
 
+namespace {
+
+struct release_checks {
+    bool compile;
+    bool replay;
+};
+BOOST_DESCRIBE_STRUCT(release_checks, (), (compile, replay))
+
+struct release_plan {
+    std::string lane;
+    release_checks checks;
+    std::string risk;
+};
+BOOST_DESCRIBE_STRUCT(release_plan, (), (lane, checks, risk))
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_typed_final_answer) {
+    // Rig's recorded structured answer of Mistral: the loop offers its tools, the model
+    // answers at once with the JSON, which run_tools<T> checks into the type.
+    std::vector<fx::exchange> session;
+    for (auto& e : fx::rig_exchanges("mistral"))
+        if (e.file.filename() == "json_schema_structured_output_roundtrip.json")
+            session.push_back(std::move(e));
+    BOOST_TEST_REQUIRE(session.size() == 1u);
+    session.push_back(session.front()); // for the second loop below
+    replay r(session);
+    ts::test_server srv(std::ref(r));
+    llmap::provider_config cfg;
+    cfg.api_key = "sk-test";
+    cfg.base_url = srv.url("/v1");
+    llmap::default_registry reg{{"mistral", cfg}};
+    auto model = reg.model<"mistral:mistral-small-latest">();
+    auto tools = llmap::toolset{
+        llmap::make_tool<"add">("Add x and y together",
+                                [](const add_args& a) { return a.x + a.y; }),
+    };
+    llmap::request const req{.system = "Return only the requested structured object.",
+                             .prompt = "Return lane=canary, risk=low, checks.compile=true, and "
+                                       "checks.replay=true."};
+    auto const run = llmap::run_tools<release_plan>(model, req, tools);
+    BOOST_TEST(run.value.lane == "canary");
+    BOOST_TEST(run.value.risk == "low");
+    BOOST_TEST(run.value.checks.compile);
+    BOOST_TEST(run.value.checks.replay);
+    BOOST_TEST(run.steps.size() == 1u);
+    auto const sent = json::parse(r.received().at(0).second);
+    BOOST_TEST(sent.at("response_format").at("type") == json::value("json_schema"));
+    BOOST_TEST(sent.at("response_format").at("json_schema").at("schema") ==
+               json::value(llmap::json_schema<release_plan>()));
+    BOOST_TEST(sent.at("tools").as_array().size() == 1u);
+
+    // A type the answer does not fit: the error says where, and keeps the text.
+    try {
+        llmap::run_tools<std::vector<int>>(model, req, tools);
+        BOOST_FAIL("the answer is not a list of integers");
+    } catch (const llmap::output_error& e) {
+        BOOST_TEST(e.path() == "$", e.what()); // asked for as {"value": [...]}
+        BOOST_TEST(e.text().find("canary") != std::string::npos);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
