@@ -180,33 +180,41 @@ public:
     /// The record of the last step.
     const run_step& last() const { return result_.steps.back(); }
 
-    /** Record the model's answer, run its tool calls (calling `on_tool` with each) and
-        return whether to call the model again.
+    /// Who approves the calls of tools that need approval (null: nobody).
+    const tool_approver* approver() const noexcept {
+        return options_.approve ? &options_.approve : nullptr;
+    }
+
+    /** Record the model's answer as a step; return the tool calls to answer. None means the
+        loop ends: the model answered (without a call, or with the output tool).
     */
-    template <class OnTool>
-    bool on_response(response r, OnTool&& on_tool) {
+    std::vector<tool_call_part> record(response r) {
         result_.usage += r.usage;
         std::vector<tool_call_part> calls = r.tool_calls();
         if (!r.content.empty())
             req_.messages.push_back(message{.role = role::assistant, .content = r.content});
         result_.steps.push_back(run_step{.response = std::move(r)});
-        run_step& step = result_.steps.back();
         bool const gave_output =
             !output_tool_.empty() &&
             std::any_of(calls.begin(), calls.end(),
                         [&](const tool_call_part& c) { return c.name == output_tool_; });
-        if (calls.empty() || gave_output) {
+        if (gave_output)
+            calls.clear();
+        if (calls.empty())
             result_.end = run_end::answered;
-            return false;
-        }
-        message results{.role = role::tool};
-        tool_approver const* approve = options_.approve ? &options_.approve : nullptr;
-        for (auto& c : calls) {
-            step.tool_results.push_back(tools_.execute(c, approve));
-            on_tool(step.tool_results.back());
-            results.content.emplace_back(step.tool_results.back().result);
-        }
-        req_.messages.push_back(std::move(results));
+        return calls;
+    }
+
+    /** Record the answers to the last step's calls and send them back; return whether to
+        call the model again.
+    */
+    bool answered(std::vector<tool_execution> results) {
+        run_step& step = result_.steps.back();
+        message back{.role = role::tool};
+        for (auto const& t : results)
+            back.content.emplace_back(t.result);
+        step.tool_results = std::move(results);
+        req_.messages.push_back(std::move(back));
         if (options_.stop_when && options_.stop_when(result_.steps)) {
             result_.end = run_end::stop_condition;
             return false;
@@ -216,6 +224,20 @@ public:
             return false;
         }
         return true;
+    }
+
+    /** Record the model's answer, run its tool calls (calling `on_tool` with each, once all
+        ran) and return whether to call the model again.
+    */
+    template <class OnTool>
+    bool on_response(response r, OnTool&& on_tool) {
+        std::vector<tool_call_part> const calls = record(std::move(r));
+        if (calls.empty())
+            return false;
+        bool const more = answered(tools_.execute_all(calls, approver()));
+        for (auto const& t : result_.steps.back().tool_results)
+            on_tool(t);
+        return more;
     }
 
     /// The result, once `on_response` returned `false`.
@@ -415,18 +437,68 @@ struct run_tools_op {
         model.async_complete(st->loop.next(), std::move(self));
     }
 
+    struct tools_done {};
+
     template <class Self>
     void operator()(Self& self, std::exception_ptr e, response r) {
         if (e)
             return self.complete(e, run_result{});
+        std::vector<tool_call_part> calls;
+        try {
+            calls = st->loop.record(std::move(r));
+        } catch (...) {
+            return self.complete(std::current_exception(), run_result{});
+        }
+        if (calls.empty())
+            return finish(self);
+        if constexpr (Toolset::has_asynchronous_tools) {
+            // The tools run concurrently on the handler's executor; the loop goes on when the
+            // last one finished.
+            // (What the call needs is taken before `self`, which owns `st`, moves.)
+            auto executor = self.get_executor();
+            Toolset& tools = st->tools;
+            tool_approver const* approve = st->loop.approver();
+            tools.async_execute_all(
+                std::move(calls), approve, executor,
+                [self = std::move(self)](std::exception_ptr failed,
+                                         std::vector<tool_execution> results) mutable {
+                    self(tools_done{}, failed, std::move(results));
+                });
+        } else {
+            std::vector<tool_execution> results;
+            try {
+                results = st->tools.execute_all(calls, st->loop.approver());
+            } catch (...) {
+                return self.complete(std::current_exception(), run_result{});
+            }
+            go_on(self, std::move(results));
+        }
+    }
+
+    template <class Self>
+    void operator()(Self& self, tools_done, std::exception_ptr e,
+                    std::vector<tool_execution> results) {
+        if (e)
+            return self.complete(e, run_result{});
+        go_on(self, std::move(results));
+    }
+
+private:
+    template <class Self>
+    void go_on(Self& self, std::vector<tool_execution> results) {
         bool more = false;
         try {
-            more = st->loop.on_response(std::move(r), ignore_tool{});
+            more = st->loop.answered(std::move(results));
         } catch (...) {
             return self.complete(std::current_exception(), run_result{});
         }
         if (more)
             return model.async_complete(st->loop.next(), std::move(self));
+        finish(self);
+    }
+
+    template <class Self>
+    void finish(Self& self) {
         run_result out = std::move(st->loop).finish();
         self.complete(nullptr, std::move(out));
     }

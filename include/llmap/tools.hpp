@@ -19,6 +19,11 @@
 #include <llmap/schema.hpp>
 #include <llmap/types.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/describe/members.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -26,15 +31,20 @@
 #include <boost/json/value_from.hpp>
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace llmap {
@@ -266,6 +276,41 @@ inline void answer_error(tool_execution& ex, tool_outcome outcome, std::string t
     ex.result.is_error = true;
 }
 
+inline void refuse_arguments(tool_execution& ex, const std::string& why) {
+    answer_error(ex, tool_outcome::invalid_arguments,
+                 "Invalid arguments for " + ex.call.name + ": " + why +
+                     ". Call it again with arguments that fit its schema.");
+}
+
+/// Answer `ex` with what the tool threw.
+inline void tool_threw(tool_execution& ex, const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+        answer_error(ex, tool_outcome::failed, ex.call.name + " failed: " + x.what());
+    } catch (...) {
+        answer_error(ex, tool_outcome::failed, ex.call.name + " failed.");
+    }
+}
+
+/** The first rules of every call: its arguments read by the one rule, and its approval.
+    Returns false with `ex` answered when the call may not run.
+*/
+inline bool admit_tool_call(tool_execution& ex, bool needs_approval, const tool_approver* approve,
+                            boost::json::value& args) {
+    std::string why;
+    if (!tool_call_arguments(ex.call.arguments, args, why)) {
+        refuse_arguments(ex, why);
+        return false;
+    }
+    if (needs_approval && !(approve && *approve && (*approve)(ex.call))) {
+        answer_error(ex, tool_outcome::denied,
+                     "The user did not approve this call of " + ex.call.name + ".");
+        return false;
+    }
+    return true;
+}
+
 /** Run one tool call: the shared rules around `invoke(arguments, why)`, which returns the
     result or fills `why` and returns nothing for arguments that do not fit.
 */
@@ -273,27 +318,39 @@ template <class Invoke>
 void run_tool_call(tool_execution& ex, bool needs_approval, const tool_approver* approve,
                    Invoke&& invoke) {
     boost::json::value args;
+    if (!admit_tool_call(ex, needs_approval, approve, args))
+        return;
     std::string why;
-    if (!tool_call_arguments(ex.call.arguments, args, why))
-        return answer_error(ex, tool_outcome::invalid_arguments,
-                            "Invalid arguments for " + ex.call.name + ": " + why +
-                                ". Call it again with arguments that fit its schema.");
-    if (needs_approval && !(approve && *approve && (*approve)(ex.call)))
-        return answer_error(ex, tool_outcome::denied,
-                            "The user did not approve this call of " + ex.call.name + ".");
     try {
         std::optional<boost::json::value> result = invoke(args, why);
         if (!result)
-            return answer_error(ex, tool_outcome::invalid_arguments,
-                                "Invalid arguments for " + ex.call.name + ": " + why +
-                                    ". Call it again with arguments that fit its schema.");
+            return refuse_arguments(ex, why);
         ex.outcome = tool_outcome::ok;
         ex.result.result = std::move(*result);
-    } catch (const std::exception& e) {
-        answer_error(ex, tool_outcome::failed, ex.call.name + " failed: " + e.what());
     } catch (...) {
-        answer_error(ex, tool_outcome::failed, ex.call.name + " failed.");
+        tool_threw(ex, std::current_exception());
     }
+}
+
+template <class R>
+struct awaitable_result {
+    static constexpr bool is_awaitable = false;
+    using type = R;
+};
+template <class R, class Executor>
+struct awaitable_result<boost::asio::awaitable<R, Executor>> {
+    static constexpr bool is_awaitable = true;
+    static constexpr bool default_executor = std::is_same_v<Executor, boost::asio::any_io_executor>;
+    using type = R;
+};
+
+/// Run an awaitable to its end here, on an io_context of its own.
+template <class R>
+R run_here(boost::asio::awaitable<R> a) {
+    boost::asio::io_context ioc;
+    std::future<R> f = boost::asio::co_spawn(ioc, std::move(a), boost::asio::use_future);
+    ioc.run();
+    return f.get();
 }
 
 struct dynamic_tools_tag {};
@@ -357,22 +414,72 @@ public:
     */
     tool_execution execute(const tool_call_part& call, const tool_approver* approve = nullptr) {
         tool_execution ex{.call = call, .result = {.tool_call_id = call.id, .name = call.name}};
-        detail::run_tool_call(
-            ex, needs_approval_, approve,
-            [this](const boost::json::value& args, std::string& why) { return invoke(args, why); });
+        detail::run_tool_call(ex, needs_approval_, approve,
+                              [this](const boost::json::value& args,
+                                     std::string& why) -> std::optional<boost::json::value> {
+                                  auto a = parse(args, why);
+                                  if (!a)
+                                      return std::nullopt;
+                                  return call_now(*a);
+                              });
         return ex;
     }
 
+    /// Whether the callable returns `boost::asio::awaitable<R>`.
+    static constexpr bool is_asynchronous = detail::awaitable_result<result_type>::is_awaitable;
+
+    /** Answer one call of this tool as a coroutine: as `execute`, awaiting the callable when
+        it returns `boost::asio::awaitable<R>` (else running it at once).
+    */
+    boost::asio::awaitable<tool_execution> execute_async(tool_call_part call,
+                                                         const tool_approver* approve = nullptr) {
+        tool_execution ex{.call = std::move(call)};
+        ex.result = {.tool_call_id = ex.call.id, .name = ex.call.name};
+        boost::json::value args;
+        if (!detail::admit_tool_call(ex, needs_approval_, approve, args))
+            co_return ex;
+        std::string why;
+        auto a = parse(args, why);
+        if (!a) {
+            detail::refuse_arguments(ex, why);
+            co_return ex;
+        }
+        std::exception_ptr failed;
+        try {
+            if constexpr (is_asynchronous) {
+                if constexpr (std::is_void_v<
+                                  typename detail::awaitable_result<result_type>::type>) {
+                    co_await run(*a);
+                    ex.result.result = nullptr;
+                } else {
+                    ex.result.result = detail::tool_result_json(co_await run(*a));
+                }
+            } else {
+                ex.result.result = call_now(*a);
+            }
+            ex.outcome = tool_outcome::ok;
+        } catch (...) {
+            failed = std::current_exception();
+        }
+        if (failed)
+            detail::tool_threw(ex, failed);
+        co_return ex;
+    }
+
 private:
-    std::optional<boost::json::value> invoke(const boost::json::value& args, std::string& why) {
+    using stored_arguments =
+        std::conditional_t<std::is_void_v<arguments_type>, std::monostate, arguments_type>;
+
+    /// The call's arguments as the callable takes them, or nothing (with `why`).
+    std::optional<stored_arguments> parse(const boost::json::value& args, std::string& why) const {
         if constexpr (std::is_void_v<arguments_type>) {
-            return result_of();
+            return std::monostate{};
         } else if constexpr (std::is_same_v<arguments_type, boost::json::object>) {
             if (!args.is_object()) {
                 why = "expected an object";
                 return std::nullopt;
             }
-            return result_of(args.get_object());
+            return args.get_object();
         } else {
             auto parsed = try_from_json<arguments_type>(args);
             if (!parsed) {
@@ -380,17 +487,32 @@ private:
                 why = "at " + m.path + " expected " + m.expected + ", found " + m.found;
                 return std::nullopt;
             }
-            return result_of(std::move(*parsed));
+            return std::move(*parsed);
         }
     }
 
-    template <class... A>
-    boost::json::value result_of(A&&... a) {
-        if constexpr (std::is_void_v<result_type>) {
-            std::invoke(f_, std::forward<A>(a)...);
+    /// Call the callable with the parsed arguments: its result, or its awaitable.
+    decltype(auto) run(stored_arguments& a) {
+        if constexpr (std::is_void_v<arguments_type>)
+            return std::invoke(f_);
+        else
+            return std::invoke(f_, std::move(a));
+    }
+
+    /// Run the call to its end here, and its result as JSON (`null` for none).
+    boost::json::value call_now(stored_arguments& a) {
+        if constexpr (is_asynchronous) {
+            if constexpr (std::is_void_v<typename detail::awaitable_result<result_type>::type>) {
+                detail::run_here(run(a));
+                return nullptr;
+            } else {
+                return detail::tool_result_json(detail::run_here(run(a)));
+            }
+        } else if constexpr (std::is_void_v<result_type>) {
+            run(a);
             return nullptr;
         } else {
-            return detail::tool_result_json(std::invoke(f_, std::forward<A>(a)...));
+            return detail::tool_result_json(run(a));
         }
     }
 
@@ -405,8 +527,10 @@ private:
     with `llmap::try_from_json`; its schema is `llmap::json_schema`), or a
     `boost::json::object` (the arguments as given). It returns a string (sent as is), any
     type Boost.JSON converts (a described struct, a number, `boost::json::value`, ...: sent as
-    JSON) or nothing (sent as `null`). A name the providers do not take, a callable of two
-    parameters or a generic lambda does not compile.
+    JSON) or nothing (sent as `null`), or `boost::asio::awaitable` of one of those: such a
+    tool is awaited, and the calls of one step run concurrently (see `toolset::execute_all`).
+    A name the providers do not take, a callable of two parameters or a generic lambda does
+    not compile.
 
     @par Example
     @code
@@ -435,7 +559,8 @@ auto make_tool(std::string description, F f) {
         static_assert(detail::tool_argument_type<typename argument::type>,
                       "llmap::make_tool: the argument of a tool must be a struct described with "
                       "BOOST_DESCRIBE_STRUCT (or a boost::json::object)");
-        static_assert(detail::tool_result_type<typename signature::result>,
+        static_assert(detail::tool_result_type<
+                          typename detail::awaitable_result<typename signature::result>::type>,
                       "llmap::make_tool: the tool's result must be a string, void, or a type "
                       "boost::json::value_from converts");
         return typed_tool<Name, F>(std::move(description), std::move(f));
@@ -499,6 +624,14 @@ template <class T>
 struct is_typed_tool : std::false_type {};
 template <fixed_string Name, class F>
 struct is_typed_tool<typed_tool<Name, F>> : std::true_type {};
+
+template <class T>
+constexpr bool is_asynchronous_tool() {
+    if constexpr (is_typed_tool<T>::value)
+        return T::is_asynchronous;
+    else
+        return false;
+}
 
 template <class T>
 constexpr std::string_view tool_name_of() {
@@ -642,7 +775,96 @@ public:
         return ex;
     }
 
+    /// Whether a tool of the set returns `boost::asio::awaitable<R>`.
+    static constexpr bool has_asynchronous_tools =
+        (false || ... || detail::is_asynchronous_tool<Tools>());
+
+    /** Answer one call as a coroutine (see `execute`): a tool that returns
+        `boost::asio::awaitable<R>` is awaited, any other runs at once.
+    */
+    boost::asio::awaitable<tool_execution> execute_async(tool_call_part call,
+                                                         const tool_approver* approve = nullptr) {
+        int const at = table_.find(call.name);
+        if (at >= 0)
+            co_return co_await async_table_[at](*this, std::move(call), approve);
+        co_return execute(call, approve);
+    }
+
+    /** Answer the calls of one step, the results in the order of the calls. The tools that
+        return `boost::asio::awaitable<R>` run concurrently, on an io_context of this call's
+        own; the others run at once, in order.
+    */
+    std::vector<tool_execution> execute_all(const std::vector<tool_call_part>& calls,
+                                            const tool_approver* approve = nullptr) {
+        std::vector<tool_execution> out(calls.size());
+        if constexpr (!has_asynchronous_tools) {
+            for (std::size_t i = 0; i != calls.size(); ++i)
+                out[i] = execute(calls[i], approve);
+        } else {
+            boost::asio::io_context ioc;
+            std::exception_ptr failed;
+            for (std::size_t i = 0; i != calls.size(); ++i)
+                boost::asio::co_spawn(ioc, execute_async(calls[i], approve),
+                                      [&out, &failed, i](std::exception_ptr e, tool_execution t) {
+                                          if (e)
+                                              failed = e;
+                                          else
+                                              out[i] = std::move(t);
+                                      });
+            ioc.run();
+            if (failed)
+                std::rethrow_exception(failed);
+        }
+        return out;
+    }
+
+    /** Answer the calls of one step concurrently on `executor`, then call
+        `handler(std::exception_ptr, std::vector<tool_execution>)` (results in the order of the
+        calls) on the thread that finished last. `calls` must not be empty; the toolset must
+        outlive the operation.
+    */
+    template <class Executor, class Handler>
+    void async_execute_all(std::vector<tool_call_part> calls, const tool_approver* approve,
+                           const Executor& executor, Handler handler) {
+        struct state {
+            state(std::size_t n, Handler h) : results(n), pending(n), handler(std::move(h)) {}
+            std::vector<tool_execution> results;
+            std::atomic<std::size_t> pending;
+            std::mutex mutex;
+            std::exception_ptr failed;
+            Handler handler;
+        };
+        auto st = std::make_shared<state>(calls.size(), std::move(handler));
+        for (std::size_t i = 0; i != calls.size(); ++i)
+            boost::asio::co_spawn(executor, execute_async(std::move(calls[i]), approve),
+                                  [st, i](std::exception_ptr e, tool_execution t) {
+                                      if (e) {
+                                          std::lock_guard lock(st->mutex);
+                                          st->failed = e;
+                                      } else {
+                                          st->results[i] = std::move(t);
+                                      }
+                                      if (st->pending.fetch_sub(1, std::memory_order_acq_rel) == 1)
+                                          std::move(st->handler)(st->failed,
+                                                                 std::move(st->results));
+                                  });
+    }
+
 private:
+    using async_entry = boost::asio::awaitable<tool_execution> (*)(toolset&, tool_call_part,
+                                                                   const tool_approver*);
+    template <std::size_t I>
+    static boost::asio::awaitable<tool_execution>
+    execute_one_async(toolset& self, tool_call_part call, const tool_approver* approve) {
+        return std::get<typed_[I]>(self.tools_).execute_async(std::move(call), approve);
+    }
+    template <std::size_t... I>
+    static constexpr std::array<async_entry, sizeof...(I)>
+    make_async_table(std::index_sequence<I...>) {
+        return {&execute_one_async<I>...};
+    }
+    static constexpr auto async_table_ = make_async_table(std::make_index_sequence<typed_count>{});
+
     template <std::size_t... I>
     tool_execution
     execute_typed([[maybe_unused]] std::size_t at, [[maybe_unused]] const tool_call_part& call,

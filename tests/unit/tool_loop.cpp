@@ -20,6 +20,9 @@
 #include "../support/fixtures.hpp"
 #include "../support/test_server.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/describe.hpp>
 #include <boost/json/parse.hpp>
@@ -27,6 +30,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <future>
@@ -991,6 +996,61 @@ BOOST_AUTO_TEST_CASE(an_agent_keeps_the_conversation) {
     BOOST_TEST(third[third.size() - 2].text == "The result is **5**.\n\n2 + 3 = 5");
     BOOST_TEST(third.back().text == "And twice that?");
     BOOST_TEST(third.front().role == "system");
+}
+
+BOOST_AUTO_TEST_CASE(asynchronous_tools_of_one_step_run_together) {
+    // Rig's recorded Anthropic turn with two add calls at once: an awaitable tool answers
+    // both, in flight together, blocking and in async_run_tools.
+    std::vector<fx::exchange> session;
+    for (auto& e : fx::rig_exchanges("anthropic"))
+        if (e.file.filename() == "parallel_tool_calls_one_identity_per_turn.json")
+            session.push_back(std::move(e));
+    BOOST_TEST_REQUIRE(session.size() == 2u);
+    session.push_back(session[0]);
+    session.push_back(session[1]);
+    replay r(session);
+    ts::test_server srv(std::ref(r));
+    auto reg = anthropic_registry(srv);
+    std::atomic<int> in_flight = 0;
+    std::atomic<int> most = 0;
+    auto tools = llmap::toolset{
+        llmap::make_tool<"add">("Add x and y together",
+                                [&](add_args a) -> boost::asio::awaitable<long long> {
+                                    int const now = ++in_flight;
+                                    int seen = most.load();
+                                    while (now > seen && !most.compare_exchange_weak(seen, now)) {
+                                    }
+                                    boost::asio::steady_timer t(
+                                        co_await boost::asio::this_coro::executor,
+                                        std::chrono::milliseconds(20));
+                                    co_await t.async_wait(boost::asio::use_awaitable);
+                                    --in_flight;
+                                    co_return a.x + a.y;
+                                }),
+    };
+    llmap::request const req{
+        .system = "Use the add tool for arithmetic. When asked for several sums, emit all the "
+                  "tool calls in one single response.",
+        .prompt = "Compute 2 + 3 and 10 + 20. Emit both add calls together, then state both "
+                  "results.",
+        .max_output_tokens = 1024};
+    auto model = reg.model<"anthropic:claude-sonnet-4-6">();
+    auto const blocking = llmap::run_tools(model, req, tools);
+    BOOST_TEST(most.load() == 2);
+    BOOST_TEST(blocking.text() == "Here are the results:\n\n- **2 + 3 = 5**\n- **10 + 20 = 30**");
+
+    most = 0;
+    llmap::any_model erased = reg.make("anthropic:claude-sonnet-4-6");
+    auto const run =
+        llmap::async_run_tools(erased, req, std::move(tools), {}, boost::asio::use_future).get();
+    BOOST_TEST(most.load() == 2);
+    BOOST_TEST(run.text() == blocking.text());
+    for (std::size_t k : {1u, 3u}) {
+        auto const turns = read_anthropic(json::parse(r.received().at(k).second).as_object());
+        BOOST_TEST(turns.back().items == (std::vector<std::string>{"result toolu_REDACTED_1 5",
+                                                                   "result toolu_REDACTED_2 30"}),
+                   k);
+    }
 }
 
 namespace {

@@ -10,11 +10,16 @@
 
 #include <llmap/tools.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/describe.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -220,6 +225,52 @@ BOOST_AUTO_TEST_CASE(dynamic_tools_beside_typed_ones) {
     BOOST_TEST(r.result.result == json::value("value of {}"));
     BOOST_TEST(tools.execute(call("utc_time", nullptr)).result.result == json::value("12:00"));
     BOOST_TEST(tools.execute(call("other", nullptr)).outcome == llmap::tool_outcome::unknown_tool);
+}
+
+BOOST_AUTO_TEST_CASE(asynchronous_tools_run_concurrently) {
+    // Two calls of a tool that waits: both are in flight before either ends, which a
+    // sequential run never shows (a behaviour, not a time, is checked).
+    std::atomic<int> in_flight = 0;
+    std::atomic<int> most = 0;
+    auto tools = llmap::toolset{
+        llmap::make_tool<"slow_add">(
+            "Add two integers, slowly.",
+            [&](add_args a) -> boost::asio::awaitable<int> {
+                int const now = ++in_flight;
+                int seen = most.load();
+                while (now > seen && !most.compare_exchange_weak(seen, now)) {
+                }
+                boost::asio::steady_timer t(co_await boost::asio::this_coro::executor,
+                                            std::chrono::milliseconds(20));
+                co_await t.async_wait(boost::asio::use_awaitable);
+                --in_flight;
+                if (a.x < 0)
+                    throw std::runtime_error("negative");
+                co_return a.x + a.y;
+            }),
+        llmap::make_tool<"utc_time">("The current UTC time.", [] { return "12:00"; }),
+    };
+    static_assert(decltype(tools)::has_asynchronous_tools);
+    std::vector<llmap::tool_call_part> const calls{
+        call("slow_add", json::parse(R"({"x":2,"y":3})"), "a"),
+        call("utc_time", nullptr, "b"),
+        call("slow_add", json::parse(R"({"x":10,"y":20})"), "c"),
+        call("slow_add", json::parse(R"({"x":-1,"y":0})"), "d"),
+        call("slow_add", json::parse(R"({"x":"one"})"), "e"),
+    };
+    auto const out = tools.execute_all(calls);
+    BOOST_TEST_REQUIRE(out.size() == 5u);
+    BOOST_TEST(most.load() == 3); // a, c and d waited together
+    BOOST_TEST(out[0].result.result == json::value(5));
+    BOOST_TEST(out[0].result.tool_call_id == "a");
+    BOOST_TEST(out[1].result.result == json::value("12:00"));
+    BOOST_TEST(out[2].result.result == json::value(30));
+    BOOST_TEST((out[3].outcome == llmap::tool_outcome::failed));
+    BOOST_TEST(result_text(out[3]) == "slow_add failed: negative");
+    BOOST_TEST((out[4].outcome == llmap::tool_outcome::invalid_arguments));
+    // One call alone, blocking.
+    auto const one = tools.execute(calls[2]);
+    BOOST_TEST(one.result.result == json::value(30));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
