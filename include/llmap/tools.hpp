@@ -243,16 +243,13 @@ inline bool tool_call_arguments(const boost::json::value& in, boost::json::value
         return true;
     }
     if (in.is_string()) {
-        std::string_view const text = trim_blanks(in.get_string());
-        if (text.empty() || text == "null") {
-            out = boost::json::object();
+        // Text a decoder kept: read by the decoders' own rule (blank and `null` are `{}`).
+        if (auto v = parse_tool_arguments(in.get_string())) {
+            out = std::move(*v);
             return true;
         }
-        boost::system::error_code ec;
-        out = boost::json::parse(text, ec);
-        if (!ec)
-            return true;
-        why = "the arguments are not valid JSON: " + std::string(text.substr(0, 200));
+        why = "the arguments are not valid JSON: " +
+              std::string(trim_blanks(in.get_string()).substr(0, 200));
         return false;
     }
     out = in;

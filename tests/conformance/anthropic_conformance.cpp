@@ -23,6 +23,7 @@
 
 #define BOOST_TEST_MODULE conformance_anthropic
 #include "../support/prism.hpp"
+#include "../support/typed_scenario.hpp"
 
 #include <llmap/providers/anthropic.hpp>
 #include <llmap/registry.hpp>
@@ -31,6 +32,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -426,6 +428,7 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
                            .tools = {weather_tool()},
                            .reasoning = llmap::reasoning_effort::minimal});
     }
+    out.emplace_back("typed schema and tools", test::typed::scenario());
     return out;
 }
 
@@ -563,7 +566,12 @@ BOOST_AUTO_TEST_CASE(tools_documents_and_images_conform_to_the_official_mirror) 
     }
     {
         // The parallel tool round trip, without the thinking this spec does not know.
-        llmap::request req = scenarios().back().second;
+        auto const all = scenarios();
+        auto const at = std::find_if(all.begin(), all.end(), [](const auto& s) {
+            return s.first == "parallel tool round trip with thinking";
+        });
+        BOOST_REQUIRE(at != all.end());
+        llmap::request req = at->second;
         BOOST_REQUIRE(req.reasoning.has_value());
         req.reasoning.reset();
         auto& call = req.messages[1].content;

@@ -20,6 +20,7 @@
 
 #define BOOST_TEST_MODULE conformance_cohere
 #include "../support/prism.hpp"
+#include "../support/typed_scenario.hpp"
 
 #include <llmap/providers/cohere.hpp>
 #include <llmap/registry.hpp>
@@ -322,6 +323,7 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
                          llmap::request{.messages = {llmap::message::user("2 + 2?"), thought,
                                                      llmap::message::user("And 3 + 3?")}});
     }
+    out.emplace_back("typed schema and tools", test::typed::scenario());
     return out;
 }
 

@@ -20,6 +20,7 @@
 
 #define BOOST_TEST_MODULE conformance_gemini
 #include "../support/prism.hpp"
+#include "../support/typed_scenario.hpp"
 
 #include <llmap/providers/gemini.hpp>
 #include <llmap/registry.hpp>
@@ -269,6 +270,7 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
             llmap::request{.messages = {llmap::message::user("Weather in Paris?"), call, result},
                            .tools = {weather_tool()}});
     }
+    out.emplace_back("typed schema and tools", test::typed::scenario());
     return out;
 }
 

@@ -19,6 +19,7 @@
 
 #define BOOST_TEST_MODULE conformance_ollama
 #include "../support/prism.hpp"
+#include "../support/typed_scenario.hpp"
 
 #include <llmap/providers/ollama.hpp>
 #include <llmap/registry.hpp>
@@ -244,6 +245,7 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
             llmap::request{.messages = {llmap::message::user("Weather in Paris?"), call, result},
                            .tools = {weather_tool()}});
     }
+    out.emplace_back("typed schema and tools", test::typed::scenario());
     return out;
 }
 

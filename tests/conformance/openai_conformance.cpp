@@ -21,6 +21,7 @@
 
 #define BOOST_TEST_MODULE conformance_openai
 #include "../support/prism.hpp"
+#include "../support/typed_scenario.hpp"
 
 #include <llmap/detail/base64.hpp>
 #include <llmap/providers/openai_compatible.hpp>
@@ -417,6 +418,7 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
             llmap::request{.messages = {llmap::message::user("Weather in Paris?"), call, result},
                            .tools = {weather_tool()}});
     }
+    out.emplace_back("typed schema and tools", test::typed::scenario());
     return out;
 }
 

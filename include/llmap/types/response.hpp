@@ -11,6 +11,8 @@
 #include <llmap/types/content.hpp>
 #include <llmap/types/usage.hpp>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
@@ -173,6 +175,41 @@ struct response {
                model == o.model && warnings == o.warnings && raw == o.raw;
     }
 };
+
+namespace detail {
+
+/** The one rule for a tool call's arguments sent as JSON text, in every decoder (blocking and
+    streamed) and in the toolset: a blank text and `null` mean no arguments, `{}`; a valid
+    JSON text is its value; anything else gives nothing (the caller keeps the text as a JSON
+    string, so that the bad call can be answered to the model).
+*/
+inline std::optional<boost::json::value> parse_tool_arguments(std::string_view text) {
+    std::size_t const first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return boost::json::value(boost::json::object());
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(text, ec);
+    if (ec)
+        return std::nullopt;
+    if (v.is_null())
+        return boost::json::value(boost::json::object());
+    return v;
+}
+
+/// `parse_tool_arguments` for a decoder: text that is not JSON is kept as a JSON string,
+/// with a warning naming the call.
+inline boost::json::value tool_arguments_from_text(std::string_view text, std::string_view tool,
+                                                   std::string_view id,
+                                                   std::vector<warning>& warnings) {
+    if (auto v = parse_tool_arguments(text))
+        return std::move(*v);
+    warnings.push_back(warning::other("the arguments of tool call '" + std::string(tool) +
+                                      "' (id \"" + std::string(id) +
+                                      "\") are not valid JSON; kept as a string"));
+    return boost::json::string(text);
+}
+
+} // namespace detail
 
 // JSON conversion of a finish reason: its name.
 

@@ -282,24 +282,10 @@ private:
 
     void close(open_call& c) {
         auto& part = std::get<tool_call_part>(response_.content[c.index]);
-        if (c.arguments.find_first_not_of(" \t\r\n") == std::string::npos) {
-            part.arguments = boost::json::object();
-            return;
-        }
-        boost::json::error_code ec;
-        boost::json::value v = boost::json::parse(c.arguments, ec);
-        if (!ec) {
-            // `null` means no arguments (Cohere streams it for a call without any), as does
-            // an empty text: both become `{}`, what the non-streamed answers give.
-            if (v.is_null())
-                v = boost::json::object();
-            part.arguments = std::move(v);
-            return;
-        }
-        part.arguments = boost::json::string(c.arguments);
-        response_.warnings.push_back(warning::other("tool call \"" + part.name + "\" (id \"" +
-                                                    c.id + "\"): arguments are not valid JSON (" +
-                                                    ec.message() + "); kept as a string"));
+        // The one rule of every decoder: blank text and `null` are `{}` (Cohere streams
+        // `null` for a call without arguments), text that is not JSON is kept as a string.
+        part.arguments =
+            detail::tool_arguments_from_text(c.arguments, part.name, c.id, response_.warnings);
     }
 
     response response_;

@@ -388,24 +388,6 @@ inline void append_sources(std::vector<content_part>& content, std::vector<sourc
     }
 }
 
-/** The arguments of a tool call from their JSON text. Cohere sends `"null"` for a tool
-    without parameters (kept as `{}`, as the AI SDK does); invalid JSON is kept as a string
-    with a warning, so that the bad call can be reported back to the model.
-*/
-inline boost::json::value parse_arguments(std::string_view text, std::string_view tool,
-                                          std::vector<warning>& warnings) {
-    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos || text == "null")
-        return boost::json::object{};
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(text, ec);
-    if (ec) {
-        warnings.push_back(warning::other("the arguments of tool call '" + std::string(tool) +
-                                          "' are not valid JSON; kept as a string"));
-        return boost::json::string(text);
-    }
-    return v;
-}
-
 /** The unified response of a Chat API v2 answer: its thinking and text content in order,
     then the tool plan and the tool calls, then the cited sources.
 
@@ -453,8 +435,9 @@ inline response parse_chat_response(boost::json::value body, std::string_view pr
             tool_call_part part;
             part.id = string_member(call, "id", provider);
             part.name = string_member(*fn, "name", provider);
-            part.arguments =
-                parse_arguments(string_member(*fn, "arguments", provider), part.name, r.warnings);
+            // Cohere sends "null" for a tool without parameters: {} by the one rule.
+            part.arguments = llmap::detail::tool_arguments_from_text(
+                string_member(*fn, "arguments", provider), part.name, part.id, r.warnings);
             r.content.emplace_back(std::move(part));
         }
     }

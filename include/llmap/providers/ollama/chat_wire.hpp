@@ -459,15 +459,9 @@ inline response parse_chat_response(boost::json::value body, std::string_view pr
         *m, llmap::detail::string_member(o, "created_at", provider), position, provider);
     for (auto& c : calls) {
         tool_call_part part{std::move(c.id), std::move(c.name), std::move(c.arguments)};
-        if (part.arguments.is_string()) { // a JSON text: parsed as a stream's deltas would be
-            boost::system::error_code ec;
-            auto v = boost::json::parse(part.arguments.get_string(), ec);
-            if (!ec)
-                part.arguments = std::move(v);
-            else
-                r.warnings.push_back(warning::other("the arguments of tool call '" + part.name +
-                                                    "' are not valid JSON; kept as a string"));
-        }
+        if (part.arguments.is_string()) // a JSON text: read by the one rule, as a stream's
+            part.arguments = llmap::detail::tool_arguments_from_text(
+                part.arguments.get_string(), part.name, part.id, r.warnings);
         r.content.emplace_back(std::move(part));
     }
     r.raw_finish_reason = llmap::detail::string_member(o, "done_reason", provider);

@@ -310,22 +310,6 @@ inline usage chat_usage(const boost::json::object& u, std::string_view provider)
     return out;
 }
 
-// Tool-call arguments arrive as a JSON text; a model can produce invalid JSON, which is kept
-// as a string (so it can be reported back to the model) with a warning.
-inline boost::json::value parse_arguments(std::string_view text, std::string_view tool,
-                                          std::vector<warning>& warnings) {
-    if (text.empty())
-        return boost::json::object{};
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(text, ec);
-    if (ec) {
-        warnings.push_back(warning::other("the arguments of tool call '" + std::string(tool) +
-                                          "' are not valid JSON; kept as a string"));
-        return boost::json::string(text);
-    }
-    return v;
-}
-
 /** The text and the reasoning of a message or a delta.
 
     `content` is a string for most vendors, and an array of parts for Mistral's reasoning
@@ -446,8 +430,9 @@ inline response parse_chat_response(boost::json::value body, std::string_view pr
                 tool_call_part part;
                 part.id = detail::string_member(call, "id", provider);
                 part.name = detail::string_member(*fn, "name", provider);
-                part.arguments = parse_arguments(detail::string_member(*fn, "arguments", provider),
-                                                 part.name, r.warnings);
+                part.arguments = llmap::detail::tool_arguments_from_text(
+                    detail::string_member(*fn, "arguments", provider), part.name, part.id,
+                    r.warnings);
                 r.content.emplace_back(std::move(part));
             }
         }

@@ -415,8 +415,8 @@ inline response parse_responses_response(boost::json::value body,
             tool_call_part part;
             part.id = detail::string_member(item, "call_id", provider);
             part.name = detail::string_member(item, "name", provider);
-            part.arguments = parse_arguments(detail::string_member(item, "arguments", provider),
-                                             part.name, r.warnings);
+            part.arguments = llmap::detail::tool_arguments_from_text(
+                detail::string_member(item, "arguments", provider), part.name, part.id, r.warnings);
             r.content.emplace_back(std::move(part));
             had_tool_call = true;
         } else {
