@@ -98,6 +98,11 @@ public:
         } else if constexpr (k == json_kind::any) {
             out = v;
             return true;
+        } else if constexpr (k == json_kind::any_object) {
+            if (!v.is_object())
+                return fail("object", v);
+            out = v.get_object();
+            return true;
         } else if constexpr (k == json_kind::described_enum) {
             bool found = false;
             if (v.is_string())

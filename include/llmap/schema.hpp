@@ -203,6 +203,8 @@ private:
             return {{"type", "string"}};
         } else if constexpr (k == json_kind::any) {
             return {};
+        } else if constexpr (k == json_kind::any_object) {
+            return {{"type", "object"}};
         } else if constexpr (k == json_kind::described_enum) {
             boost::json::object s{{"type", "string"}};
             if (auto d = type_description<U>(); !d.empty())
@@ -308,7 +310,8 @@ private:
     @li `std::vector<T>`: `array`; `std::array<T, N>`: an array with `minItems` = `maxItems`
         = N; `std::map<std::string, T>` (or `std::unordered_map`): an object with
         `additionalProperties` the schema of T; `std::variant<Ts...>`: `anyOf`;
-        `boost::json::value`: `{}` (any value).
+        `boost::json::value`: `{}` (any value); `boost::json::object`: `{"type": "object"}`
+        (an object of any members).
 
     Descriptions and limits come from `LLMAP_DESCRIBE_SCHEMA`. Any other type (a raw pointer,
     an undescribed struct or enum, a map with non-string keys, a character type, ...) does not

@@ -396,8 +396,6 @@ public:
         boost::json::object parameters;
         if constexpr (std::is_void_v<arguments_type>)
             parameters = {{"type", "object"}, {"properties", boost::json::object()}};
-        else if constexpr (std::is_same_v<arguments_type, boost::json::object>)
-            parameters = {{"type", "object"}};
         else
             parameters = json_schema<arguments_type>();
         return {.name = std::string(Name.view()),
@@ -471,12 +469,6 @@ private:
     std::optional<stored_arguments> parse(const boost::json::value& args, std::string& why) const {
         if constexpr (std::is_void_v<arguments_type>) {
             return std::monostate{};
-        } else if constexpr (std::is_same_v<arguments_type, boost::json::object>) {
-            if (!args.is_object()) {
-                why = "expected an object";
-                return std::nullopt;
-            }
-            return args.get_object();
         } else {
             auto parsed = try_from_json<arguments_type>(args);
             if (!parsed) {

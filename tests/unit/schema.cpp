@@ -109,6 +109,7 @@ BOOST_AUTO_TEST_CASE(scalars) {
     check_json(llmap::json_schema<std::int64_t>(), R"({"type":"integer"})");
     check_json(llmap::json_schema<std::uint64_t>(), R"({"type":"integer","minimum":0})");
     check_json(llmap::json_schema<boost::json::value>(), R"({})");
+    check_json(llmap::json_schema<boost::json::object>(), R"({"type":"object"})");
     check_json(llmap::json_schema<shop::color>(),
                R"({"type":"string","description":"A primary colour.",
                    "enum":["red","green","blue"]})");
@@ -246,6 +247,16 @@ BOOST_AUTO_TEST_CASE(parses_a_whole_value) {
     auto const d = llmap::from_json<shop::derived>(boost::json::parse(R"({"id":-7,"ok":true})"));
     BOOST_TEST(d.id == -7);
     BOOST_TEST(d.ok);
+}
+
+BOOST_AUTO_TEST_CASE(an_object_of_any_members) {
+    auto const o = llmap::try_from_json<boost::json::object>(boost::json::parse(R"({"a":[1]})"));
+    BOOST_TEST_REQUIRE(o.has_value());
+    BOOST_TEST((*o == boost::json::parse(R"({"a":[1]})").as_object()));
+    auto const not_one = llmap::try_from_json<boost::json::object>(boost::json::parse("[1]"));
+    BOOST_TEST_REQUIRE(!not_one.has_value());
+    BOOST_TEST(not_one.error().path == "$");
+    BOOST_TEST(not_one.error().expected == "object");
 }
 
 BOOST_AUTO_TEST_CASE(null_is_only_for_optionals) {

@@ -43,6 +43,7 @@ enum class json_kind {
     string_map, // std::map / std::unordered_map with std::string keys
     variant,    // std::variant<Ts...>
     any,        // boost::json::value
+    any_object, // boost::json::object: an object of any members
     unsupported
 };
 
@@ -112,6 +113,8 @@ constexpr json_kind json_kind_of() {
         return json_kind::string;
     else if constexpr (std::is_same_v<U, boost::json::value>)
         return json_kind::any;
+    else if constexpr (std::is_same_v<U, boost::json::object>)
+        return json_kind::any_object;
     else if constexpr (std::is_enum_v<U> && boost::describe::has_describe_enumerators<U>::value)
         return json_kind::described_enum;
     else if constexpr (optional_traits<U>::value)

@@ -17,6 +17,8 @@
 #include "../../support/test_server.hpp"
 
 #include <llmap/default_registry.hpp>
+#include <llmap/generate.hpp>
+#include <llmap/tool_loop.hpp>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -49,6 +51,12 @@ constexpr std::array<capability, ncaps> caps = {
     capability::embeddings};
 constexpr std::array<std::string_view, ncaps> cap_names = {
     "chat", "stream", "tools", "structured output", "reasoning", "image input", "embeddings"};
+
+// The typed layer's columns, each exercised on the fixture of the column it stands on:
+// `generate<T>` (or `stream_generate<T>` for a stream) on the structured-output answer, and
+// the tool loop (`run_tools`, or `stream_tools` for a stream) on the tool-call answer.
+constexpr std::array<std::string_view, 2> typed_names = {"typed output", "tool loop"};
+constexpr std::array<std::size_t, 2> typed_source = {3, 2}; // structured output, tools
 
 enum class how {
     unsupported, ///< declared unsupported: the model must not claim it
@@ -577,6 +585,99 @@ void run_cell(const row& rw, std::size_t ci) {
     }
 }
 
+/// `generate<boost::json::object>` on the structured-output cell's answer: the request asks
+/// for a JSON answer in the wire's own field, and the answer is parsed into the object.
+void run_typed_output(const row& rw) {
+    cell const& c = rw.cells[typed_source[0]];
+    BOOST_TEST_CONTEXT(std::string(rw.provider) + " x typed output (" + std::string(c.fixture) +
+                       ")") {
+        answer a = load(c.fixture, rw.w);
+        bool const stream = a.stream;
+        replay_server srv(std::move(a));
+        auto const reg = registry_for(rw.provider, srv.base_url(rw.w));
+        llmap::request const req{.prompt = "The weather in Paris, as JSON."};
+        std::size_t partials = 0;
+        auto const g = reg.visit(rw.provider, [&](auto& model) {
+            using M = std::remove_cvref_t<decltype(model)>;
+            if constexpr (llmap::streaming_model<M>) {
+                if (stream)
+                    return llmap::stream_generate<json::object>(
+                        model, req, [&](const json::value&) { ++partials; });
+            }
+            return llmap::generate<json::object>(model, req);
+        });
+        BOOST_TEST(!g.value.empty());
+        BOOST_TEST((json::value(g.value) == json::parse(g.response.text())));
+        if (stream)
+            BOOST_TEST(partials > 0u);
+        auto const body = srv.only_body();
+        bool asked = false;
+        switch (rw.w) {
+        case wire::chat_completions:
+        case wire::cohere:
+            asked = at_path(body, {"response_format", "type"}) != nullptr;
+            break;
+        case wire::responses:
+            asked = is_string(at_path(body, {"text", "format", "type"}), "json_schema");
+            break;
+        case wire::anthropic:
+            asked = is_string(at_path(body, {"tool_choice", "name"}), "json");
+            break;
+        case wire::gemini:
+            asked = at_path(body, {"generationConfig", "responseJsonSchema"}) != nullptr;
+            break;
+        case wire::ollama:
+            asked = at_path(body, {"format"}) && at_path(body, {"format"})->is_object();
+            break;
+        }
+        BOOST_TEST(asked, body);
+    }
+}
+
+/// Two steps of the tool loop on the tool-call cell's answer (served again for the second
+/// call): the call is answered, and the second request carries the answer.
+void run_tool_loop(const row& rw) {
+    cell const& c = rw.cells[typed_source[1]];
+    BOOST_TEST_CONTEXT(std::string(rw.provider) + " x tool loop (" + std::string(c.fixture) + ")") {
+        answer a = load(c.fixture, rw.w);
+        bool const stream = a.stream;
+        replay_server srv(std::move(a));
+        auto const reg = registry_for(rw.provider, srv.base_url(rw.w));
+        llmap::dynamic_tools any_name;
+        // The recorded call may name any tool: one of ours answers a known name, and an
+        // unknown one is answered with the list, which goes back all the same.
+        any_name.add(
+            {.name = "get_weather", .description = "Weather of a city", .parameters = tool_schema},
+            [](const json::value&) { return json::value("sunny, 21 C"); });
+        auto tools = llmap::toolset{std::move(any_name)};
+        llmap::request const req{.prompt = "What is the weather in Paris?"};
+        llmap::run_options const two{.max_steps = 2};
+        std::size_t events = 0;
+        auto const run = reg.visit(rw.provider, [&](auto& model) {
+            using M = std::remove_cvref_t<decltype(model)>;
+            if constexpr (llmap::streaming_model<M>) {
+                if (stream)
+                    return llmap::stream_tools(
+                        model, req, tools, [&](const llmap::run_event&) { ++events; }, two);
+            }
+            return llmap::run_tools(model, req, tools, two);
+        });
+        BOOST_TEST_REQUIRE(run.steps.size() == 2u);
+        BOOST_TEST((run.end == llmap::run_end::max_steps));
+        BOOST_TEST_REQUIRE(!run.steps[0].tool_results.empty());
+        if (stream)
+            BOOST_TEST(events > 0u);
+        auto const requests = srv.server.requests();
+        BOOST_TEST_REQUIRE(requests.size() == 2u);
+        auto const second = json::parse(requests[1].body);
+        auto const& answered = run.steps[0].tool_results[0].result.result;
+        std::string const text =
+            answered.is_string() ? std::string(answered.get_string()) : json::serialize(answered);
+        BOOST_TEST(has_text(second, text.substr(0, 24)), text);
+        BOOST_TEST(tool_on_wire(second, rw.w, "get_weather", tool_schema));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The README table
 // ---------------------------------------------------------------------------------------------
@@ -599,14 +700,18 @@ std::string render_table() {
     std::string out = "| provider (registry name) |";
     for (auto n : cap_names)
         out += " " + std::string(n) + " |";
+    for (auto n : typed_names)
+        out += " " + std::string(n) + " |";
     out += "\n|---|";
-    for (std::size_t i = 0; i != ncaps; ++i)
+    for (std::size_t i = 0; i != ncaps + typed_names.size(); ++i)
         out += "---|";
     out += "\n";
     for (auto const& r : matrix) {
         out += "| `" + std::string(r.provider) + "` |";
         for (auto const& c : r.cells)
             out += " " + std::string(mark(c.kind)) + " |";
+        for (std::size_t t = 0; t != typed_names.size(); ++t)
+            out += " " + std::string(mark(r.cells[typed_source[t]].kind)) + " |";
         out += "\n";
     }
     return out;
@@ -651,6 +756,21 @@ BOOST_AUTO_TEST_CASE(every_supported_cell_is_exercised_over_http) {
                 ++ran;
             }
     std::cout << "capability_matrix: " << ran << " cells exercised over HTTP\n";
+}
+
+BOOST_AUTO_TEST_CASE(typed_cells_are_exercised_over_http) {
+    std::size_t ran = 0;
+    for (auto const& r : matrix) {
+        if (r.cells[typed_source[0]].kind != how::unsupported) {
+            run_typed_output(r);
+            ++ran;
+        }
+        if (r.cells[typed_source[1]].kind != how::unsupported) {
+            run_tool_loop(r);
+            ++ran;
+        }
+    }
+    std::cout << "capability_matrix: " << ran << " typed cells exercised over HTTP\n";
 }
 
 BOOST_AUTO_TEST_CASE(readme_table_is_the_matrix) {
