@@ -340,6 +340,7 @@ inline adapted_schema openai_strict_schema(boost::json::object schema) {
 /** Adapt a schema to Gemini's `responseJsonSchema` / `parametersJsonSchema`.
 
     These take JSON Schema with `$ref`/`$defs` (recursion included), `anyOf`, `oneOf`,
+    `$schema` (Rig's recorded requests send it and the API accepts them),
     `additionalProperties`, `"type": "null"` and type lists, `prefixItems`, `enum`,
     `format`, `minimum`/`maximum`, `minItems`/`maxItems` (Gemini API documentation,
     structured output). Other keywords (`minLength`, `maxLength`, `pattern`, `default`, ...)
@@ -354,7 +355,8 @@ inline adapted_schema gemini_schema(boost::json::object schema) {
             s.erase("const"); // before inserting: an insertion may move the object's elements
             s["enum"] = std::move(one);
         }
-        w.keep_only(s, {"$id",
+        w.keep_only(s, {"$schema",
+                        "$id",
                         "$defs",
                         "$ref",
                         "$anchor",
