@@ -355,28 +355,17 @@ inline adapted_schema gemini_schema(boost::json::object schema) {
             s.erase("const"); // before inserting: an insertion may move the object's elements
             s["enum"] = std::move(one);
         }
-        w.keep_only(s, {"$schema",
-                        "$id",
-                        "$defs",
-                        "$ref",
-                        "$anchor",
-                        "type",
-                        "format",
-                        "title",
-                        "description",
-                        "enum",
-                        "items",
-                        "prefixItems",
-                        "minItems",
-                        "maxItems",
-                        "minimum",
-                        "maximum",
-                        "anyOf",
-                        "oneOf",
-                        "properties",
-                        "additionalProperties",
-                        "required",
-                        "propertyOrdering"});
+        w.keep_only(s, {"$schema",     "$id",
+                        "$defs",       "$ref",
+                        "$anchor",     "type",
+                        "format",      "title",
+                        "description", "enum",
+                        "items",       "prefixItems",
+                        "minItems",    "maxItems",
+                        "minimum",     "maximum",
+                        "anyOf",       "oneOf",
+                        "properties",  "additionalProperties",
+                        "required",    "propertyOrdering"});
         detail::schema_walk::for_each_sub(
             s, where,
             [&](boost::json::object& sub, const std::string& at) { self(self, sub, at); });
