@@ -337,7 +337,6 @@ struct awaitable_result {
 template <class R, class Executor>
 struct awaitable_result<boost::asio::awaitable<R, Executor>> {
     static constexpr bool is_awaitable = true;
-    static constexpr bool default_executor = std::is_same_v<Executor, boost::asio::any_io_executor>;
     using type = R;
 };
 
@@ -349,8 +348,6 @@ R run_here(boost::asio::awaitable<R> a) {
     ioc.run();
     return f.get();
 }
-
-struct dynamic_tools_tag {};
 
 } // namespace detail
 
@@ -561,7 +558,7 @@ auto make_tool(std::string description, F f) {
     arguments (already read by the one rule for empty and `null` arguments) to the result.
     A call is looked up among the typed tools first.
 */
-class dynamic_tools : detail::dynamic_tools_tag {
+class dynamic_tools {
 public:
     /// One tool: its definition and what runs it.
     struct entry {
