@@ -263,8 +263,8 @@ public:
                 continue;
             std::string_view v = value;
             if (auto const sp = v.find(' ');
-                sp != std::string_view::npos &&
-                (iequals(v.substr(0, sp), "bearer") || iequals(v.substr(0, sp), "basic")))
+                sp != std::string_view::npos && (boost::beast::iequals(v.substr(0, sp), "bearer") ||
+                                                 boost::beast::iequals(v.substr(0, sp), "basic")))
                 v.remove_prefix(sp + 1);
             if (std::find(answers_.secrets.begin(), answers_.secrets.end(), v) ==
                 answers_.secrets.end())
@@ -312,17 +312,10 @@ public:
     error http_failure(const http::http_response& r) const { return answers_.http_failure(r); }
 
 private:
-    static bool iequals(std::string_view a, std::string_view b) noexcept {
-        auto const lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-        return a.size() == b.size() &&
-               std::equal(a.begin(), a.end(), b.begin(),
-                          [&](char x, char y) { return lower(x) == lower(y); });
-    }
-
     static bool is_credential_header(std::string_view name) noexcept {
         for (std::string_view h :
              {"authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key"})
-            if (iequals(name, h))
+            if (boost::beast::iequals(name, h))
                 return true;
         return false;
     }
