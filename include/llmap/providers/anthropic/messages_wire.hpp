@@ -477,12 +477,13 @@ inline int error_type_status(std::string_view type) noexcept {
         type = detail::string_member(*e, "type", provider);
         text = detail::string_member(*e, "message", provider);
     }
-    error e(errc::http_error, "llmap: " + std::string(provider) + " reported an error" +
-                                  (type.empty() ? std::string() : " (" + type + ")") + ": " +
-                                  (text.empty() ? std::string("no message") : text));
-    e.with_provider_details(error_type_status(type), type,
-                            std::string(detail::string_member(o, "request_id", provider)));
-    throw e;
+    throw llmap::detail::error_access::make(
+        make_error_code(errc::http_error),
+        "llmap: " + std::string(provider) + " reported an error" +
+            (type.empty() ? std::string() : " (" + type + ")") + ": " +
+            (text.empty() ? std::string("no message") : text),
+        error_type_status(type), type,
+        std::string(detail::string_member(o, "request_id", provider)));
 }
 
 /// The sources of a `web_search_tool_result` block (its `content` array of results).

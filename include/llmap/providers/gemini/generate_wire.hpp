@@ -528,10 +528,10 @@ inline response parse_generate_response(boost::json::value body,
     int code = 0;
     if (auto const* c = detail::member(err, "code"); c && c->is_int64())
         code = static_cast<int>(c->get_int64());
-    error e(errc::http_error,
-            "llmap: " + std::string(provider) + " reported an error mid-stream: " + message);
-    e.with_provider_details(code, status, {});
-    throw e;
+    throw llmap::detail::error_access::make(make_error_code(errc::http_error),
+                                            "llmap: " + std::string(provider) +
+                                                " reported an error mid-stream: " + message,
+                                            code, status, {});
 }
 
 /** Sets the value at a `jsonPath` of Vertex's streamed function-call arguments
