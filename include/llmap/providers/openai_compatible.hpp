@@ -15,7 +15,6 @@
 
 #include <llmap/providers/azure.hpp>
 #include <llmap/providers/openai.hpp>
-#include <llmap/registry.hpp>
 
 namespace llmap {
 
@@ -204,12 +203,6 @@ using llama_cpp = compatible_provider<vendors::llama_cpp>;
 using vllm = compatible_provider<vendors::vllm>;
 using lm_studio = compatible_provider<vendors::lm_studio>;
 using openai_compatible = compatible_provider<vendors::generic>;
-
-/// Every built-in provider that speaks Chat Completions or the Responses API, except Azure
-/// (whose every model needs its resource's endpoint), in one registry.
-using openai_family_registry =
-    registry<openai, openai_chat, deepseek, groq, xai, openrouter, together, fireworks, perplexity,
-             cerebras, deepinfra, mistral, llama_cpp, vllm, lm_studio>;
 
 } // namespace llmap
 
