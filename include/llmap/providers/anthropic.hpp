@@ -140,7 +140,12 @@ inline std::shared_ptr<const llmap::detail::endpoint> messages_endpoint(std::str
     // the endpoint keeps both out of error messages, as every credential it sends.
     bool const bearer = has_header(c, "authorization");
     return std::make_shared<const llmap::detail::endpoint>(
-        std::string(name), versioned_base(c.base_url), std::move(auth), c.api_key, !bearer, c);
+        llmap::detail::endpoint_options{.provider = std::string(name),
+                                        .base_url = versioned_base(c.base_url),
+                                        .auth = std::move(auth),
+                                        .key = c.api_key,
+                                        .key_required = !bearer},
+        c);
 }
 
 } // namespace detail

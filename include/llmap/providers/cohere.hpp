@@ -119,8 +119,12 @@ public:
 
     explicit cohere(const provider_config& c)
         : endpoint_(std::make_shared<const detail::endpoint>(
-              std::string(name.view()), c.base_url.empty() ? "https://api.cohere.com" : c.base_url,
-              bearer(c.api_key), c.api_key, true, c)) {}
+              detail::endpoint_options{.provider = std::string(name.view()),
+                                       .base_url = c.base_url.empty() ? "https://api.cohere.com"
+                                                                      : c.base_url,
+                                       .auth = bearer(c.api_key),
+                                       .key = c.api_key},
+              c)) {}
 
     /// Reads `CO_API_KEY`, the Cohere SDKs' variable, when `COHERE_API_KEY` gave no key.
     static void apply_env(provider_config& c) {

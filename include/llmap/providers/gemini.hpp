@@ -20,6 +20,9 @@
 #include <llmap/providers/gemini/embed_wire.hpp>
 #include <llmap/providers/gemini/generate_wire.hpp>
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,25 +32,6 @@
 namespace llmap::gemini_api {
 
 namespace detail {
-
-// Model names are letters, digits, '-', '_' and '.'; anything else is escaped so that an id
-// can never change the URL's structure (a '/', '?', '#' or ':' of its own).
-inline std::string encode_path_segment(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (char c : s) {
-        auto const u = static_cast<unsigned char>(c);
-        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
-            out += c;
-        } else {
-            out += '%';
-            out += hex[u >> 4];
-            out += hex[u & 15];
-        }
-    }
-    return out;
-}
 
 inline embedding_response parse_embed(boost::json::value v, std::string_view provider) {
     return wire::parse_embed_response(std::move(v), provider);
@@ -95,13 +79,15 @@ public:
     const thinking_settings& thinking() const noexcept { return thinking_; }
 
 private:
-    // The API's version, unless the base URL already names one.
+    // The API's version, unless the base URL already names one. The model name is
+    // percent-encoded (all but letters, digits, `-`, `.`, `_` and `~`), so that an id can
+    // never change the URL's structure (a '/', '?', '#' or ':' of its own).
     std::string path(std::string_view method) const {
         std::string_view const base = ep().base_url();
         bool const versioned =
             base.ends_with("/v1beta") || base.ends_with("/v1") || base.ends_with("/v1alpha");
         return std::string(versioned ? "" : "/v1beta") + "/models/" +
-               detail::encode_path_segment(name()) + std::string(method);
+               boost::urls::encode(name(), boost::urls::unreserved_chars) + std::string(method);
     }
 
     friend struct llmap::detail::call_access;
@@ -166,9 +152,12 @@ public:
         if (!c.api_key.empty())
             auth.emplace_back("x-goog-api-key", c.api_key);
         endpoint_ = std::make_shared<const detail::endpoint>(
-            std::string(name.view()),
-            c.base_url.empty() ? std::string(default_base_url) : c.base_url, std::move(auth),
-            c.api_key, true, c);
+            detail::endpoint_options{.provider = std::string(name.view()),
+                                     .base_url = c.base_url.empty() ? std::string(default_base_url)
+                                                                    : c.base_url,
+                                     .auth = std::move(auth),
+                                     .key = c.api_key},
+            c);
     }
 
     /// Google's other customary key variables, when `GEMINI_API_KEY` is unset.

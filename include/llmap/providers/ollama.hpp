@@ -201,9 +201,13 @@ private:
         if (!c.api_key.empty())
             auth.emplace_back("authorization", "Bearer " + c.api_key);
         return std::make_shared<const detail::endpoint>(
-            std::string(name.view()),
-            c.base_url.empty() ? std::string(default_base_url) : c.base_url, std::move(auth),
-            c.api_key, false, c);
+            detail::endpoint_options{.provider = std::string(name.view()),
+                                     .base_url = c.base_url.empty() ? std::string(default_base_url)
+                                                                    : c.base_url,
+                                     .auth = std::move(auth),
+                                     .key = c.api_key,
+                                     .key_required = false},
+            c);
     }
 
     std::shared_ptr<const detail::endpoint> endpoint_;

@@ -181,8 +181,13 @@ inline std::shared_ptr<const llmap::detail::endpoint>
 openai_endpoint(std::string_view name, const provider_config& c, std::string key_variables = {}) {
     auto auth = bearer(c.api_key);
     return std::make_shared<const llmap::detail::endpoint>(
-        std::string(name), c.base_url.empty() ? "https://api.openai.com/v1" : c.base_url,
-        std::move(auth), c.api_key, true, c, nullptr, std::string(), std::move(key_variables));
+        llmap::detail::endpoint_options{.provider = std::string(name),
+                                        .base_url = c.base_url.empty() ? "https://api.openai.com/v1"
+                                                                       : c.base_url,
+                                        .auth = std::move(auth),
+                                        .key = c.api_key,
+                                        .key_variables = std::move(key_variables)},
+        c);
 }
 
 inline void openai_env(provider_config& c) {

@@ -45,9 +45,13 @@ public:
 
     explicit compatible_provider(const provider_config& c)
         : endpoint_(std::make_shared<const detail::endpoint>(
-              std::string(name.view()),
-              c.base_url.empty() ? std::string(Traits::base_url) : c.base_url,
-              openai_api::detail::bearer(c.api_key), c.api_key, Traits::key_required, c)) {}
+              detail::endpoint_options{
+                  .provider = std::string(name.view()),
+                  .base_url = c.base_url.empty() ? std::string(Traits::base_url) : c.base_url,
+                  .auth = openai_api::detail::bearer(c.api_key),
+                  .key = c.api_key,
+                  .key_required = Traits::key_required},
+              c)) {}
 
     chat_model model(std::string_view id) const {
         return {endpoint_, &Traits::dialect, std::string(id)};
