@@ -187,7 +187,10 @@ inline error detail::error_access::make(boost::system::error_code ec, std::strin
 
 } // namespace llmap
 
+// llmap::errc converts to boost::system::error_code (Boost.System's opt-in).
+/// @cond
 template <>
 struct boost::system::is_error_code_enum<llmap::errc> : std::true_type {};
+/// @endcond
 
 #endif
