@@ -231,7 +231,7 @@ decoded llmap_decode(std::string_view body, std::size_t piece) {
     decoded out;
     auto on_event = [&](const llmap::stream_event&) { ++out.events; };
     llmap::detail::stream_run<decoder, llmap::stream_handler> run(
-        "openrouter", llmap::detail::stream_framing::sse, llmap::http::limits{}.max_event,
+        decoder("openrouter"), llmap::detail::stream_framing::sse, llmap::http::limits{}.max_event,
         on_event);
     feed_pieces(body, piece, [&](std::string_view bytes) { run.feed(bytes); });
     llmap::http::http_response r;

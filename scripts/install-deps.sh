@@ -13,6 +13,7 @@ packages=(
     libbenchmark-dev
     ccache
     clang-format
+    doxygen # the API reference, built warning-free by the test command
     libclang-rt-14-dev # libFuzzer and the sanitizer runtimes of clang++ 14 (only recommended)
     "$@"
 )

@@ -50,6 +50,11 @@ if [[ ${#sources[@]} -gt 0 ]]; then
 fi
 echo "format: ${#sources[@]} file(s) clean"
 
+# --- the API reference: Doxygen over the public headers, every warning an error -------------
+mkdir -p build/doc
+doxygen docs/Doxyfile
+echo "doc: build/doc/html (doxygen docs/Doxyfile, no warnings)"
+
 # --- fuzzing: about a minute of libFuzzer on the parsers and decoders (tests/fuzz) ------------
 if [[ "${LLMAP_FUZZ:-1}" == 0 ]]; then
     echo "fuzz: skipped (LLMAP_FUZZ=0)"

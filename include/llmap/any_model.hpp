@@ -47,14 +47,12 @@ class any_model {
 public:
     /// Bytes of in-place storage: room for a model holding a model name, a shared client
     /// handle and a few options.
-    static constexpr std::size_t buffer_size = 96;
+    static constexpr std::size_t buffer_size = detail::any_model_buffer_size;
     static constexpr std::size_t buffer_align = alignof(std::max_align_t);
 
     /// True if a model of type M is stored in place, without allocating.
     template <class M>
-    static constexpr bool
-        stored_in_place = sizeof(M) <= buffer_size &&
-                          alignof(M) <= buffer_align&& std::is_nothrow_move_constructible_v<M>;
+    static constexpr bool stored_in_place = detail::any_model_in_place<M>;
 
     /// An empty model.
     any_model() noexcept = default;

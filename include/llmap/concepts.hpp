@@ -15,6 +15,7 @@
 #include <llmap/types.hpp>
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string_view>
@@ -114,6 +115,15 @@ namespace detail {
 inline constexpr capability_set feature_capabilities =
     capability::tools | capability::structured_output | capability::reasoning |
     capability::image_input;
+
+// any_model's in-place storage (any_model::buffer_size), here so that each built-in model
+// can check next to its definition that it fits.
+inline constexpr std::size_t any_model_buffer_size = 96;
+
+template <class M>
+inline constexpr bool any_model_in_place =
+    sizeof(M) <= any_model_buffer_size &&
+    alignof(M) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible_v<M>;
 
 } // namespace detail
 

@@ -167,14 +167,6 @@ public:
     /// The provider's request id (from its response headers), or empty.
     const std::string& request_id() const noexcept { return request_id_; }
 
-    /// Attach the provider's details; used by the transport.
-    error& with_provider_details(int status, std::string type, std::string request_id) {
-        http_status_ = status;
-        provider_error_type_ = std::move(type);
-        request_id_ = std::move(request_id);
-        return *this;
-    }
-
 private:
     friend struct detail::error_access;
 
@@ -195,7 +187,10 @@ inline error detail::error_access::make(boost::system::error_code ec, std::strin
 
 } // namespace llmap
 
+// llmap::errc converts to boost::system::error_code (Boost.System's opt-in).
+/// @cond
 template <>
 struct boost::system::is_error_code_enum<llmap::errc> : std::true_type {};
+/// @endcond
 
 #endif

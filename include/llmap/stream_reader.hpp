@@ -191,7 +191,7 @@ private:
 /** The events of a stream, read one at a time: the pull-style counterpart of `stream` and
     `async_stream`'s callbacks, for a loop that reads as Node's `for await` does.
 
-    Made by @ref open_stream. One `next` or `async_next` at a time: an `async_next` while
+    Made by `open_stream`. One `next` or `async_next` at a time: an `async_next` while
     another is pending completes at once with `errc::cancelled`. The stream runs on the model's HTTP
    client (its own thread unless the provider was given an executor); events wait in the reader
    until they are read, so a slow reader costs memory, not a stalled connection. Read it from one

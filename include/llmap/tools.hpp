@@ -351,7 +351,7 @@ R run_here(boost::asio::awaitable<R> a) {
 
 } // namespace detail
 
-/** A tool whose name is a compile-time string, made by @ref make_tool.
+/** A tool whose name is a compile-time string, made by `make_tool`.
 
     Its schema, the parsing of its arguments and the serialisation of its result are derived
     from the callable's signature.
@@ -631,7 +631,7 @@ constexpr std::string_view tool_name_of() {
 
 /** The tools of a call: a compile-time map keyed by the tools' names.
 
-    Built from tools made by @ref make_tool (and at most one @ref dynamic_tools); two tools of
+    Built from tools made by `make_tool` (and at most one @ref dynamic_tools); two tools of
     one name do not compile. `definitions()` gives the request's tools; `execute` answers a
     call of the model through a lookup generated from the names, the registry's.
 

@@ -25,6 +25,7 @@
 
 #include <llmap/detail/base64.hpp>
 #include <llmap/providers/openai_compatible.hpp>
+#include <llmap/registry.hpp>
 
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>

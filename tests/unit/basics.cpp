@@ -67,7 +67,8 @@ BOOST_AUTO_TEST_CASE(error_carries_message_and_provider_details) {
     BOOST_TEST(e.what() == std::string("llmap: no API key for 'openai'"));
     BOOST_TEST((e.code() == llmap::errc::missing_api_key));
     BOOST_TEST(e.http_status() == 0);
-    e.with_provider_details(429, "rate_limit_error", "req_123");
+    // The library attaches a provider's details when it builds the error (no public setter).
+    e = llmap::detail::error_access::make(e.code(), e.what(), 429, "rate_limit_error", "req_123");
     BOOST_TEST(e.http_status() == 429);
     BOOST_TEST(e.provider_error_type() == "rate_limit_error");
     BOOST_TEST(e.request_id() == "req_123");

@@ -14,6 +14,7 @@
 #include "../support/test_server.hpp"
 
 #include <llmap/providers/openai_compatible.hpp>
+#include <llmap/registry.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -34,6 +35,14 @@
 namespace fx = test::fixtures;
 namespace json = boost::json;
 namespace ts = llmap::test;
+
+// Every built-in provider that speaks Chat Completions or the Responses API, except Azure
+// (whose every model needs its resource's endpoint), in one registry.
+using openai_family_registry =
+    llmap::registry<llmap::openai, llmap::openai_chat, llmap::deepseek, llmap::groq, llmap::xai,
+                    llmap::openrouter, llmap::together, llmap::fireworks, llmap::perplexity,
+                    llmap::cerebras, llmap::deepinfra, llmap::mistral, llmap::llama_cpp,
+                    llmap::vllm, llmap::lm_studio>;
 
 namespace {
 
@@ -333,7 +342,7 @@ BOOST_AUTO_TEST_CASE(compatible_family_over_http) {
         llmap::provider_config c;
         c.api_key = key;
         c.base_url = server.url("/v1");
-        llmap::openai_family_registry reg{{std::string_view(name), c}};
+        openai_family_registry reg{{std::string_view(name), c}};
         for (auto const& e : r.exchanges) {
             std::string const id = name + ":" + model_of(e);
             llmap::request const req{.prompt = "replayed"};

@@ -10,6 +10,7 @@
 
 #include <llmap/http/options.hpp>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include <optional>
@@ -19,26 +20,6 @@
 #include <vector>
 
 namespace llmap::http {
-
-namespace detail {
-
-// ASCII-only: header names are tokens, and locale-dependent folding must not apply.
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = static_cast<char>(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
-}
-
-} // namespace detail
 
 /** An HTTP request, as the provider layer builds it.
 
@@ -80,7 +61,7 @@ struct http_response {
     */
     std::string header(std::string_view name) const {
         for (const auto& [n, v] : headers)
-            if (detail::iequals(n, name))
+            if (boost::beast::iequals(n, name))
                 return v;
         return {};
     }

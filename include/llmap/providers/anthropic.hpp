@@ -18,7 +18,7 @@
 #include <llmap/providers/anthropic/messages_wire.hpp>
 #include <llmap/providers/detail/model_base.hpp>
 
-#include <boost/asio/async_result.hpp>
+#include <boost/beast/core/string.hpp>
 
 #include <memory>
 #include <optional>
@@ -47,10 +47,14 @@ inline constexpr std::string_view api_version = "2023-06-01";
     claude.thinking_budget(2048);
     auto r = claude.complete({.prompt = "How many r's in strawberry?", .max_output_tokens = 512});
     @endcode
+
+    Its calls (`complete`, `stream` and their `async_` forms) are those of
+    `llmap::detail::chat_calls`; an `error` event in a stream (e.g. `overloaded_error`) is an
+    `http_error`.
 */
-class messages_model : public llmap::detail::model_base {
+class messages_model : public llmap::detail::chat_calls<messages_model> {
 public:
-    using model_base::model_base;
+    using chat_calls::chat_calls;
 
     /** Turn extended thinking on with a budget of `tokens` (the API's minimum is 1024), for
         every later call of this model; it wins over `request::reasoning`.
@@ -70,67 +74,6 @@ public:
     /// The thinking budget set on this model, if any.
     std::optional<int> thinking_budget() const noexcept { return budget_; }
 
-    /** Answer a request.
-        @throws llmap::error `http_error` (with the provider's status, error type and
-        message, and request id), `malformed_response`, `missing_api_key`, or a transport
-        error.
-    */
-    response complete(const request& req) {
-        std::vector<warning> warnings;
-        auto b = make_body(req, false, warnings);
-        return post("/messages", b.body, req, std::move(warnings), parser{b.json_tool});
-    }
-
-    /** Answer a request asynchronously: completes with `void(std::exception_ptr,
-        llmap::response)`, with any Asio completion token; the exception is what `complete`
-        would have thrown.
-    */
-    template <class CompletionToken>
-    auto async_complete(const request& req, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto b = make_body(req, false, warnings);
-        return async_post("/messages", b.body, req, std::move(warnings), parser{b.json_tool},
-                          std::forward<CompletionToken>(token));
-    }
-
-    /** Stream the answer to a request; `on_event` gets each event as it arrives (on another
-        thread than the caller's, one at a time).
-        @return the whole response, as `complete` would.
-        @throws llmap::error as `complete`; `http_error` for an `error` event in the stream
-        (e.g. `overloaded_error`); `malformed_response` for a cut stream.
-    */
-    response stream(const request& req, stream_handler on_event) {
-        std::vector<warning> warnings;
-        auto b = make_body(req, true, warnings);
-        if (b.json_tool)
-            return post_stream<wire::json_tool_stream_decoder>("/messages", b.body, req,
-                                                               std::move(warnings), on_event);
-        return post_stream<wire::messages_stream_decoder>("/messages", b.body, req,
-                                                          std::move(warnings), on_event);
-    }
-
-    /** Stream asynchronously: `on_event` (which owns what it captures) gets each event on the
-        HTTP client's thread; completes with `void(std::exception_ptr, llmap::response)`.
-    */
-    template <class CompletionToken>
-    auto async_stream(const request& req, llmap::detail::async_stream_handler on_event,
-                      CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto b = make_body(req, true, warnings);
-        // One initiation whatever the decoder, so the token's result type is the same.
-        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, response)>(
-            [m = *this](auto handler, wire::messages_body body, request r, std::vector<warning> w,
-                        llmap::detail::async_stream_handler on) {
-                if (body.json_tool)
-                    m.async_post_stream<wire::json_tool_stream_decoder>(
-                        "/messages", body.body, r, std::move(w), std::move(on), std::move(handler));
-                else
-                    m.async_post_stream<wire::messages_stream_decoder>(
-                        "/messages", body.body, r, std::move(w), std::move(on), std::move(handler));
-            },
-            token, std::move(b), req, std::move(warnings), std::move(on_event));
-    }
-
     /// Tools, structured output, reasoning and image input; no embeddings.
     capability_set capabilities() const noexcept {
         return capability::tools | capability::structured_output | capability::reasoning |
@@ -138,6 +81,10 @@ public:
     }
 
 private:
+    friend struct llmap::detail::call_access;
+
+    // The JSON tool (structured output) changes how the answer is read, so it is part of the
+    // parser and of the decoder.
     struct parser {
         bool json_tool;
         response operator()(boost::json::value v, std::string_view provider) const {
@@ -145,13 +92,20 @@ private:
         }
     };
 
-    wire::messages_body make_body(const request& req, bool stream,
-                                  std::vector<warning>& warnings) const {
-        return wire::messages_request_body(req, name(), {budget_, provider()}, stream, warnings);
+    auto chat_call(const request& req, bool stream) const {
+        std::vector<warning> warnings;
+        auto b = wire::messages_request_body(req, name(), {budget_, provider()}, stream, warnings);
+        return llmap::detail::wire_call<parser, wire::messages_stream_decoder>{
+            "/messages", std::move(b.body), std::move(warnings), parser{b.json_tool},
+            wire::messages_stream_decoder(provider(), b.json_tool)};
     }
 
     std::optional<int> budget_;
 };
+
+static_assert(
+    llmap::detail::any_model_in_place<messages_model>,
+    "llmap: a built-in model must fit any_model's in-place buffer (any_model::buffer_size)");
 
 namespace detail {
 
@@ -169,18 +123,9 @@ inline std::string versioned_base(std::string base) {
     return base;
 }
 
-inline bool same_name(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i != a.size(); ++i)
-        if ((a[i] | 0x20) != (b[i] | 0x20))
-            return false;
-    return true;
-}
-
 inline bool has_header(const provider_config& c, std::string_view name) {
     for (auto const& [n, v] : c.headers)
-        if (same_name(n, name))
+        if (boost::beast::iequals(n, name))
             return true;
     return false;
 }
@@ -195,7 +140,12 @@ inline std::shared_ptr<const llmap::detail::endpoint> messages_endpoint(std::str
     // the endpoint keeps both out of error messages, as every credential it sends.
     bool const bearer = has_header(c, "authorization");
     return std::make_shared<const llmap::detail::endpoint>(
-        std::string(name), versioned_base(c.base_url), std::move(auth), c.api_key, !bearer, c);
+        llmap::detail::endpoint_options{.provider = std::string(name),
+                                        .base_url = versioned_base(c.base_url),
+                                        .auth = std::move(auth),
+                                        .key = c.api_key,
+                                        .key_required = !bearer},
+        c);
 }
 
 } // namespace detail

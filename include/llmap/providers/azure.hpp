@@ -69,10 +69,15 @@ public:
         if (!config_.api_key.empty())
             auth.emplace_back("api-key", config_.api_key);
         auto ep = std::make_shared<const detail::endpoint>(
-            std::string(name.view()),
-            base_ + "/openai/deployments/" +
-                boost::urls::encode(deployment, boost::urls::unreserved_chars),
-            std::move(auth), config_.api_key, true, config_, client_, query_);
+            detail::endpoint_options{
+                .provider = std::string(name.view()),
+                .base_url = base_ + "/openai/deployments/" +
+                            boost::urls::encode(deployment, boost::urls::unreserved_chars),
+                .auth = std::move(auth),
+                .key = config_.api_key,
+                .query = query_,
+                .client = client_},
+            config_);
         return {std::move(ep), &dialect, std::string(deployment)};
     }
 

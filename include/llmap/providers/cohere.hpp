@@ -43,84 +43,10 @@ namespace llmap::cohere_api {
     auto r = m.complete({.system = "Be brief.", .prompt = "Hi"});
     @endcode
 */
-class chat_model : public llmap::detail::model_base {
+class chat_model
+    : public llmap::detail::chat_calls<chat_model, llmap::detail::embedding_calls<chat_model>> {
 public:
-    using model_base::model_base;
-
-    /** Answer a request.
-        @throws llmap::error `http_error` (with the provider's status and message and its
-        request id), `malformed_response`, `missing_api_key`, or a transport error.
-    */
-    response complete(const request& req) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, false, warnings);
-        return post("/v2/chat", body, req, std::move(warnings), parse_chat);
-    }
-
-    /** Answer a request asynchronously.
-
-        Completes with `void(std::exception_ptr, llmap::response)`, with any Asio completion
-        token; the exception is what `complete` would have thrown. Runs on the provider's HTTP
-        client; the request is copied, so it need not outlive the call.
-    */
-    template <class CompletionToken>
-    auto async_complete(const request& req, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, false, warnings);
-        return async_post("/v2/chat", body, req, std::move(warnings), parse_chat,
-                          std::forward<CompletionToken>(token));
-    }
-
-    /** Stream the answer to a request; `on_event` gets each event as it arrives (on another
-        thread than the caller's, one at a time).
-        @return the whole response, as `complete` would.
-        @throws llmap::error as `complete`, and `http_error` for an error reported in the
-        stream, `malformed_response` for a stream cut before its end.
-    */
-    response stream(const request& req, stream_handler on_event) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, true, warnings);
-        return post_stream<wire::chat_stream_decoder>("/v2/chat", body, req, std::move(warnings),
-                                                      on_event);
-    }
-
-    /** Stream asynchronously: `on_event` (which owns what it captures) gets each event on the
-        HTTP client's thread; completes with `void(std::exception_ptr, llmap::response)`. An
-        exception thrown by `on_event` stops the stream and is what the operation completes
-        with.
-    */
-    template <class CompletionToken>
-    auto async_stream(const request& req, llmap::detail::async_stream_handler on_event,
-                      CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, true, warnings);
-        return async_post_stream<wire::chat_stream_decoder>(
-            "/v2/chat", body, req, std::move(warnings), std::move(on_event),
-            std::forward<CompletionToken>(token));
-    }
-
-    /** Embed the request's inputs (`/v2/embed`).
-        @throws llmap::error as `complete`; `malformed_response` also when the answer does not
-        have one vector per input.
-    */
-    embedding_response embed(const embedding_request& req) {
-        std::vector<warning> warnings;
-        auto const body = wire::embed_request_body(req, name(), warnings, provider());
-        return post<embedding_response>("/v2/embed", body, req, std::move(warnings),
-                                        embed_parser{req.inputs.size()});
-    }
-
-    /** Embed asynchronously: completes with `void(std::exception_ptr, embedding_response)`,
-        with any Asio completion token (see `async_complete`).
-    */
-    template <class CompletionToken>
-    auto async_embed(const embedding_request& req, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = wire::embed_request_body(req, name(), warnings, provider());
-        return async_post<embedding_response>("/v2/embed", body, req, std::move(warnings),
-                                              embed_parser{req.inputs.size()},
-                                              std::forward<CompletionToken>(token));
-    }
+    using chat_calls::chat_calls;
 
     /// Tools, structured output, reasoning (on Cohere's reasoning models), image input and
     /// embeddings.
@@ -130,6 +56,8 @@ public:
     }
 
 private:
+    friend struct llmap::detail::call_access;
+
     static response parse_chat(boost::json::value v, std::string_view provider) {
         return wire::parse_chat_response(std::move(v), provider);
     }
@@ -148,11 +76,23 @@ private:
         }
     };
 
-    boost::json::object make_body(const request& req, bool stream,
-                                  std::vector<warning>& warnings) const {
-        return wire::chat_request_body(req, name(), stream, warnings, provider());
+    auto chat_call(const request& req, bool stream) const {
+        llmap::detail::wire_call<decltype(&parse_chat), wire::chat_stream_decoder> c{
+            "/v2/chat", {}, {}, parse_chat, wire::chat_stream_decoder(provider())};
+        c.body = wire::chat_request_body(req, name(), stream, c.warnings, provider());
+        return c;
+    }
+
+    auto embed_call(const embedding_request& req) const {
+        llmap::detail::wire_call<embed_parser> c{"/v2/embed", {}, {}, {req.inputs.size()}};
+        c.body = wire::embed_request_body(req, name(), c.warnings, provider());
+        return c;
     }
 };
+
+static_assert(
+    llmap::detail::any_model_in_place<chat_model>,
+    "llmap: a built-in model must fit any_model's in-place buffer (any_model::buffer_size)");
 
 } // namespace llmap::cohere_api
 
@@ -179,8 +119,12 @@ public:
 
     explicit cohere(const provider_config& c)
         : endpoint_(std::make_shared<const detail::endpoint>(
-              std::string(name.view()), c.base_url.empty() ? "https://api.cohere.com" : c.base_url,
-              bearer(c.api_key), c.api_key, true, c)) {}
+              detail::endpoint_options{.provider = std::string(name.view()),
+                                       .base_url = c.base_url.empty() ? "https://api.cohere.com"
+                                                                      : c.base_url,
+                                       .auth = bearer(c.api_key),
+                                       .key = c.api_key},
+              c)) {}
 
     /// Reads `CO_API_KEY`, the Cohere SDKs' variable, when `COHERE_API_KEY` gave no key.
     static void apply_env(provider_config& c) {

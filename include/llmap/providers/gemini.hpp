@@ -20,6 +20,9 @@
 #include <llmap/providers/gemini/embed_wire.hpp>
 #include <llmap/providers/gemini/generate_wire.hpp>
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,25 +32,6 @@
 namespace llmap::gemini_api {
 
 namespace detail {
-
-// Model names are letters, digits, '-', '_' and '.'; anything else is escaped so that an id
-// can never change the URL's structure (a '/', '?', '#' or ':' of its own).
-inline std::string encode_path_segment(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (char c : s) {
-        auto const u = static_cast<unsigned char>(c);
-        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
-            out += c;
-        } else {
-            out += '%';
-            out += hex[u >> 4];
-            out += hex[u & 15];
-        }
-    }
-    return out;
-}
 
 inline embedding_response parse_embed(boost::json::value v, std::string_view provider) {
     return wire::parse_embed_response(std::move(v), provider);
@@ -65,77 +49,15 @@ inline response parse_generate(boost::json::value v, std::string_view provider) 
     `request::reasoning` maps to a thinking budget (none 0, minimal 512, low 1024, medium
     8192, high 24576 tokens) or, for Gemini 3 models, a thinking level (`low` up to low,
     `high` above), with thought summaries on; `thinking_budget` sets the budget exactly.
+
+    Its calls are those of `llmap::detail::chat_calls` and `llmap::detail::embedding_calls`.
+    A blocked prompt is not an error: see `wire::parse_generate_response`.
 */
-class generative_model : public llmap::detail::model_base {
+class generative_model
+    : public llmap::detail::chat_calls<generative_model,
+                                       llmap::detail::embedding_calls<generative_model>> {
 public:
-    using model_base::model_base;
-
-    /** Answer a request.
-        @throws llmap::error `http_error` (with Gemini's status, error status such as
-        `INVALID_ARGUMENT` and message), `malformed_response`, `missing_api_key`, or a
-        transport error. A blocked prompt is not an error: see `wire::parse_generate_response`.
-    */
-    response complete(const request& req) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, warnings);
-        return post(path(":generateContent"), body, req, std::move(warnings),
-                    detail::parse_generate);
-    }
-
-    /** Answer a request asynchronously: completes with `void(std::exception_ptr,
-        llmap::response)`, with any Asio completion token (see
-        `openai_api::basic_chat_model::async_complete`).
-    */
-    template <class CompletionToken>
-    auto async_complete(const request& req, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, warnings);
-        return async_post(path(":generateContent"), body, req, std::move(warnings),
-                          detail::parse_generate, std::forward<CompletionToken>(token));
-    }
-
-    /** Stream the answer to a request; `on_event` gets each event as it arrives.
-        @return the whole response, as `complete` would.
-        @throws llmap::error as `complete`; `http_error` for an error event mid-stream;
-        `malformed_response` for a stream cut before its finish reason.
-    */
-    response stream(const request& req, stream_handler on_event) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, warnings);
-        return post_stream<wire::generate_stream_decoder>(path(":streamGenerateContent?alt=sse"),
-                                                          body, req, std::move(warnings), on_event);
-    }
-
-    /// Stream asynchronously (see `openai_api::basic_chat_model::async_stream`).
-    template <class CompletionToken>
-    auto async_stream(const request& req, llmap::detail::async_stream_handler on_event,
-                      CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, warnings);
-        return async_post_stream<wire::generate_stream_decoder>(
-            path(":streamGenerateContent?alt=sse"), body, req, std::move(warnings),
-            std::move(on_event), std::forward<CompletionToken>(token));
-    }
-
-    /** Embed the request's inputs (`gemini-embedding-001`, `text-embedding-004`, ...).
-        @throws llmap::error as `complete`.
-    */
-    embedding_response embed(const embedding_request& req) {
-        std::vector<warning> warnings;
-        auto const body = wire::embed_request_body(req, name(), warnings, provider());
-        return post<embedding_response>(path(wire::embed_method(req)), body, req,
-                                        std::move(warnings), detail::parse_embed);
-    }
-
-    /// Embed asynchronously: completes with `void(std::exception_ptr, embedding_response)`.
-    template <class CompletionToken>
-    auto async_embed(const embedding_request& req, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = wire::embed_request_body(req, name(), warnings, provider());
-        return async_post<embedding_response>(path(wire::embed_method(req)), body, req,
-                                              std::move(warnings), detail::parse_embed,
-                                              std::forward<CompletionToken>(token));
-    }
+    using chat_calls::chat_calls;
 
     /// Tools, structured output, reasoning and image input.
     capability_set capabilities() const noexcept {
@@ -157,21 +79,44 @@ public:
     const thinking_settings& thinking() const noexcept { return thinking_; }
 
 private:
-    // The API's version, unless the base URL already names one.
+    // The API's version, unless the base URL already names one. The model name is
+    // percent-encoded (all but letters, digits, `-`, `.`, `_` and `~`), so that an id can
+    // never change the URL's structure (a '/', '?', '#' or ':' of its own).
     std::string path(std::string_view method) const {
         std::string_view const base = ep().base_url();
         bool const versioned =
             base.ends_with("/v1beta") || base.ends_with("/v1") || base.ends_with("/v1alpha");
         return std::string(versioned ? "" : "/v1beta") + "/models/" +
-               detail::encode_path_segment(name()) + std::string(method);
+               boost::urls::encode(name(), boost::urls::unreserved_chars) + std::string(method);
     }
 
-    boost::json::object make_body(const request& req, std::vector<warning>& warnings) const {
-        return wire::generate_request_body(req, name(), thinking_, warnings, provider());
+    friend struct llmap::detail::call_access;
+
+    auto chat_call(const request& req, bool stream) const {
+        llmap::detail::wire_call<decltype(&detail::parse_generate), wire::generate_stream_decoder>
+            c{path(stream ? ":streamGenerateContent?alt=sse" : ":generateContent"),
+              {},
+              {},
+              detail::parse_generate,
+              wire::generate_stream_decoder(provider())};
+        c.body = wire::generate_request_body(req, name(), thinking_, c.warnings, provider());
+        return c;
+    }
+
+    // `:embedContent` for one input, `:batchEmbedContents` for several.
+    auto embed_call(const embedding_request& req) const {
+        llmap::detail::wire_call<decltype(&detail::parse_embed)> c{
+            path(wire::embed_method(req)), {}, {}, detail::parse_embed};
+        c.body = wire::embed_request_body(req, name(), c.warnings, provider());
+        return c;
     }
 
     thinking_settings thinking_;
 };
+
+static_assert(
+    llmap::detail::any_model_in_place<generative_model>,
+    "llmap: a built-in model must fit any_model's in-place buffer (any_model::buffer_size)");
 
 } // namespace llmap::gemini_api
 
@@ -207,9 +152,12 @@ public:
         if (!c.api_key.empty())
             auth.emplace_back("x-goog-api-key", c.api_key);
         endpoint_ = std::make_shared<const detail::endpoint>(
-            std::string(name.view()),
-            c.base_url.empty() ? std::string(default_base_url) : c.base_url, std::move(auth),
-            c.api_key, true, c);
+            detail::endpoint_options{.provider = std::string(name.view()),
+                                     .base_url = c.base_url.empty() ? std::string(default_base_url)
+                                                                    : c.base_url,
+                                     .auth = std::move(auth),
+                                     .key = c.api_key},
+            c);
     }
 
     /// Google's other customary key variables, when `GEMINI_API_KEY` is unset.

@@ -99,8 +99,6 @@ inline std::string base_url_from_host(std::string_view host) {
 
 namespace detail {
 
-using llmap::detail::model_base;
-
 inline response parse_chat(boost::json::value v, std::string_view provider) {
     return wire::parse_chat_response(std::move(v), provider);
 }
@@ -117,7 +115,9 @@ inline embedding_response parse_embed(boost::json::value v, std::string_view pro
     Tools, structured output (`"json"` or a JSON schema as `format`), reasoning (`think`,
     and `message.thinking` as reasoning parts) and image input (bytes or `data:` URLs; Ollama
     reads no image URLs) are declared for every model: whether a given local model supports
-    them is only known to the server, which answers with an error if it does not.
+    them is only known to the server, which answers with an error if it does not. Its calls
+    are those of `llmap::detail::chat_calls` and `llmap::detail::embedding_calls` (a model
+    that is not pulled is an `http_error` with status 404).
 
     @par Example
     @code
@@ -126,80 +126,10 @@ inline embedding_response parse_embed(boost::json::value v, std::string_view pro
     auto r = m.complete({.prompt = "Hi", .max_output_tokens = 64});
     @endcode
 */
-class chat_model : public detail::model_base {
+class chat_model
+    : public llmap::detail::chat_calls<chat_model, llmap::detail::embedding_calls<chat_model>> {
 public:
-    using model_base::model_base;
-
-    /** Answer a request (`"stream": false`).
-        @throws llmap::error `http_error` (with the status and Ollama's message, e.g. 404 for
-        a model that is not pulled), `malformed_response`, or a transport error.
-    */
-    response complete(const request& req) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, false, warnings);
-        return post("/api/chat", body, req, std::move(warnings), detail::parse_chat);
-    }
-
-    /** Answer a request asynchronously.
-
-        Completes with `void(std::exception_ptr, llmap::response)`, with any Asio completion
-        token; the exception is what `complete` would have thrown. The request is copied.
-    */
-    template <class CompletionToken>
-    auto async_complete(const request& req, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, false, warnings);
-        return async_post("/api/chat", body, req, std::move(warnings), detail::parse_chat,
-                          std::forward<CompletionToken>(token));
-    }
-
-    /** Stream the answer to a request; `on_event` gets each event as it arrives (on another
-        thread than the caller's, one at a time).
-        @return the whole response, as `complete` would.
-        @throws llmap::error as `complete`, and `http_error` for an error line in the stream,
-        `malformed_response` for a stream cut before its final line.
-    */
-    response stream(const request& req, stream_handler on_event) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, true, warnings);
-        return post_stream<wire::chat_stream_decoder>("/api/chat", body, req, std::move(warnings),
-                                                      on_event,
-                                                      llmap::detail::stream_framing::ndjson);
-    }
-
-    /** Stream asynchronously: `on_event` (which owns what it captures) gets each event on the
-        HTTP client's thread; completes with `void(std::exception_ptr, llmap::response)`.
-    */
-    template <class CompletionToken>
-    auto async_stream(const request& req, llmap::detail::async_stream_handler on_event,
-                      CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, true, warnings);
-        return async_post_stream<wire::chat_stream_decoder>(
-            "/api/chat", body, req, std::move(warnings), std::move(on_event),
-            std::forward<CompletionToken>(token), llmap::detail::stream_framing::ndjson);
-    }
-
-    /** Embed the request's inputs (`/api/embed`); `truncate` and `keep_alive` go through
-        `provider_options["ollama"]`.
-        @throws llmap::error as `complete`.
-    */
-    embedding_response embed(const embedding_request& req) {
-        std::vector<warning> warnings;
-        auto const body = wire::embed_request_body(req, name(), warnings, provider());
-        return post<embedding_response>("/api/embed", body, req, std::move(warnings),
-                                        detail::parse_embed);
-    }
-
-    /** Embed asynchronously: completes with `void(std::exception_ptr, embedding_response)`. */
-    template <class CompletionToken>
-    auto async_embed(const embedding_request& req, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = wire::embed_request_body(req, name(), warnings, provider());
-        return async_post<embedding_response>("/api/embed", body, req, std::move(warnings),
-                                              detail::parse_embed,
-                                              std::forward<CompletionToken>(token));
-    }
+    using chat_calls::chat_calls;
 
     /// Tools, structured output, reasoning and image input.
     capability_set capabilities() const noexcept {
@@ -208,11 +138,33 @@ public:
     }
 
 private:
-    boost::json::object make_body(const request& req, bool stream,
-                                  std::vector<warning>& warnings) const {
-        return wire::chat_request_body(req, name(), stream, warnings, provider());
+    friend struct llmap::detail::call_access;
+
+    // `"stream"` in the body says whether the answer streams, as NDJSON.
+    auto chat_call(const request& req, bool stream) const {
+        llmap::detail::wire_call<decltype(&detail::parse_chat), wire::chat_stream_decoder> c{
+            "/api/chat",
+            {},
+            {},
+            detail::parse_chat,
+            wire::chat_stream_decoder(provider()),
+            llmap::detail::stream_framing::ndjson};
+        c.body = wire::chat_request_body(req, name(), stream, c.warnings, provider());
+        return c;
+    }
+
+    // `truncate` and `keep_alive` go through `provider_options["ollama"]`.
+    auto embed_call(const embedding_request& req) const {
+        llmap::detail::wire_call<decltype(&detail::parse_embed)> c{
+            "/api/embed", {}, {}, detail::parse_embed};
+        c.body = wire::embed_request_body(req, name(), c.warnings, provider());
+        return c;
     }
 };
+
+static_assert(
+    llmap::detail::any_model_in_place<chat_model>,
+    "llmap: a built-in model must fit any_model's in-place buffer (any_model::buffer_size)");
 
 } // namespace llmap::ollama_api
 
@@ -249,9 +201,13 @@ private:
         if (!c.api_key.empty())
             auth.emplace_back("authorization", "Bearer " + c.api_key);
         return std::make_shared<const detail::endpoint>(
-            std::string(name.view()),
-            c.base_url.empty() ? std::string(default_base_url) : c.base_url, std::move(auth),
-            c.api_key, false, c);
+            detail::endpoint_options{.provider = std::string(name.view()),
+                                     .base_url = c.base_url.empty() ? std::string(default_base_url)
+                                                                    : c.base_url,
+                                     .auth = std::move(auth),
+                                     .key = c.api_key,
+                                     .key_required = false},
+            c);
     }
 
     std::shared_ptr<const detail::endpoint> endpoint_;

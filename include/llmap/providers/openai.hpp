@@ -32,8 +32,6 @@ namespace llmap::openai_api {
 
 namespace detail {
 
-using llmap::detail::model_base;
-
 inline embedding_response parse_embeddings(boost::json::value v, std::string_view provider) {
     return wire::parse_embeddings_response(std::move(v), provider);
 }
@@ -46,113 +44,49 @@ inline response parse_responses(boost::json::value v, std::string_view provider)
     return wire::parse_responses_response(std::move(v), provider);
 }
 
-/** The embedding calls of the models whose provider serves `/embeddings`. */
-class embedding_calls : public model_base {
-public:
-    /// @param dimensions_field the body field of `embedding_request::dimensions`.
-    embedding_calls(std::shared_ptr<const llmap::detail::endpoint> ep, std::string model,
-                    std::string_view dimensions_field = "dimensions")
-        : model_base(std::move(ep), std::move(model)), dimensions_field_(dimensions_field) {}
+/// The `/embeddings` call of the OpenAI family.
+/// @param dimensions_field the body field of `embedding_request::dimensions`.
+inline auto embeddings_call(const embedding_request& req, std::string_view model,
+                            std::string_view provider, std::string_view dimensions_field) {
+    llmap::detail::wire_call<decltype(&parse_embeddings)> c{
+        "/embeddings", {}, {}, parse_embeddings};
+    c.body =
+        wire::embeddings_request_body(req, model, "float", c.warnings, provider, dimensions_field);
+    return c;
+}
 
-    /// Embed the request's inputs (`/embeddings`).
-    embedding_response embed(const embedding_request& req) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, warnings);
-        return post<embedding_response>("/embeddings", body, req, std::move(warnings),
-                                        parse_embeddings);
-    }
+/// What a Chat Completions model without embeddings derives from.
+template <class Model>
+using chat_only = llmap::detail::chat_calls<Model>;
 
-    /** Embed asynchronously: completes with `void(std::exception_ptr, embedding_response)`,
-        with any Asio completion token (see `basic_chat_model::async_complete`).
-    */
-    template <class CompletionToken>
-    auto async_embed(const embedding_request& req, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, warnings);
-        return async_post<embedding_response>("/embeddings", body, req, std::move(warnings),
-                                              parse_embeddings,
-                                              std::forward<CompletionToken>(token));
-    }
-
-private:
-    boost::json::object make_body(const embedding_request& req,
-                                  std::vector<warning>& warnings) const {
-        return wire::embeddings_request_body(req, name(), "float", warnings, provider(),
-                                             dimensions_field_);
-    }
-
-    std::string_view dimensions_field_;
-};
+/// What a Chat Completions model with embeddings derives from.
+template <class Model>
+using chat_and_embeddings = llmap::detail::chat_calls<Model, llmap::detail::embedding_calls<Model>>;
 
 } // namespace detail
 
 /** A Chat Completions model (`/chat/completions`): OpenAI's `openai-chat` and every
     OpenAI-compatible provider, each with its `chat_dialect`.
 
+    Its calls (`complete`, `stream`, their `async_` forms, and `embed`, `async_embed` with
+    embeddings) are those of `llmap::detail::chat_calls`.
+
     @tparam Embeddings whether the provider also serves `/embeddings` (the type then has
     `embed` and `async_embed`; without them, embedding does not compile on the static path).
 */
 template <bool Embeddings>
 class basic_chat_model
-    : public std::conditional_t<Embeddings, detail::embedding_calls, detail::model_base> {
-    using base = std::conditional_t<Embeddings, detail::embedding_calls, detail::model_base>;
+    : public std::conditional_t<Embeddings,
+                                detail::chat_and_embeddings<basic_chat_model<Embeddings>>,
+                                detail::chat_only<basic_chat_model<Embeddings>>> {
+    using base =
+        std::conditional_t<Embeddings, detail::chat_and_embeddings<basic_chat_model<Embeddings>>,
+                           detail::chat_only<basic_chat_model<Embeddings>>>;
 
 public:
     basic_chat_model(std::shared_ptr<const llmap::detail::endpoint> ep, const chat_dialect* d,
                      std::string model)
-        : base(make_base(std::move(ep), d, std::move(model))), dialect_(d) {}
-
-    /** Answer a request.
-        @throws llmap::error `http_error` (with the provider's status, error type, message
-        and request id), `malformed_response`, `missing_api_key`, or a transport error.
-    */
-    response complete(const request& req) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, false, warnings);
-        return this->post("/chat/completions", body, req, std::move(warnings), detail::parse_chat);
-    }
-
-    /** Answer a request asynchronously.
-
-        Completes with `void(std::exception_ptr, llmap::response)`, with any Asio completion
-        token (a callback, `asio::use_future`, `asio::use_awaitable`, `asio::deferred`); the
-        exception is what `complete` would have thrown. Runs on the provider's HTTP client;
-        the request is copied, so it need not outlive the call. Cancellation through the
-        token's cancellation slot completes with `errc::cancelled`.
-    */
-    template <class CompletionToken>
-    auto async_complete(const request& req, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, false, warnings);
-        return this->async_post("/chat/completions", body, req, std::move(warnings),
-                                detail::parse_chat, std::forward<CompletionToken>(token));
-    }
-
-    /** Stream the answer to a request; `on_event` gets each event as it arrives (on another
-        thread than the caller's, one at a time).
-        @return the whole response, as `complete` would.
-        @throws llmap::error as `complete`.
-    */
-    response stream(const request& req, stream_handler on_event) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, true, warnings);
-        return this->template post_stream<wire::chat_stream_decoder>("/chat/completions", body, req,
-                                                                     std::move(warnings), on_event);
-    }
-
-    /** Stream asynchronously: `on_event` (which owns what it captures) gets each event on the
-        HTTP client's thread; completes with `void(std::exception_ptr, llmap::response)` —
-        the whole response, as `stream` returns it. An exception thrown by `on_event` stops
-        the stream and is what the operation completes with.
-    */
-    template <class CompletionToken>
-    auto async_stream(const request& req, async_stream_handler on_event, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, true, warnings);
-        return this->template async_post_stream<wire::chat_stream_decoder>(
-            "/chat/completions", body, req, std::move(warnings), std::move(on_event),
-            std::forward<CompletionToken>(token));
-    }
+        : base(std::move(ep), std::move(model)), dialect_(d) {}
 
     /// Tools, structured output and image input; reasoning where the dialect's models reason.
     capability_set capabilities() const noexcept {
@@ -167,66 +101,39 @@ public:
     const chat_dialect& dialect() const noexcept { return *dialect_; }
 
 private:
-    static base make_base(std::shared_ptr<const llmap::detail::endpoint> ep, const chat_dialect* d,
-                          std::string model) {
-        if constexpr (Embeddings)
-            return base(std::move(ep), std::move(model), d->dimensions_field);
-        else
-            return base(std::move(ep), std::move(model));
+    friend struct llmap::detail::call_access;
+
+    auto chat_call(const request& req, bool stream) const {
+        llmap::detail::wire_call<decltype(&detail::parse_chat), wire::chat_stream_decoder> c{
+            "/chat/completions",
+            {},
+            {},
+            detail::parse_chat,
+            wire::chat_stream_decoder(this->provider())};
+        c.body = wire::chat_request_body(req, this->name(), *dialect_, stream, c.warnings);
+        return c;
     }
 
-    boost::json::object make_body(const request& req, bool stream,
-                                  std::vector<warning>& warnings) const {
-        return wire::chat_request_body(req, this->name(), *dialect_, stream, warnings);
+    auto embed_call(const embedding_request& req) const {
+        return detail::embeddings_call(req, this->name(), this->provider(),
+                                       dialect_->dimensions_field);
     }
 
     const chat_dialect* dialect_;
 };
 
 using chat_model = basic_chat_model<true>;
+static_assert(
+    llmap::detail::any_model_in_place<chat_model> &&
+        llmap::detail::any_model_in_place<basic_chat_model<false>>,
+    "llmap: a built-in model must fit any_model's in-place buffer (any_model::buffer_size)");
 
 /** An OpenAI model through the Responses API (`/responses`), with embeddings through
-    `/embeddings`.
+    `/embeddings`. Its calls are those of `llmap::detail::chat_calls`.
 */
-class responses_model : public detail::embedding_calls {
+class responses_model : public detail::chat_and_embeddings<responses_model> {
 public:
-    using embedding_calls::embedding_calls;
-
-    /** Answer a request.
-        @throws llmap::error as `basic_chat_model::complete`.
-    */
-    response complete(const request& req) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, false, warnings);
-        return post("/responses", body, req, std::move(warnings), detail::parse_responses);
-    }
-
-    /// Answer a request asynchronously (see `basic_chat_model::async_complete`).
-    template <class CompletionToken>
-    auto async_complete(const request& req, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, false, warnings);
-        return async_post("/responses", body, req, std::move(warnings), detail::parse_responses,
-                          std::forward<CompletionToken>(token));
-    }
-
-    /// Stream the answer to a request (see `basic_chat_model::stream`).
-    response stream(const request& req, stream_handler on_event) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, true, warnings);
-        return post_stream<wire::responses_stream_decoder>("/responses", body, req,
-                                                           std::move(warnings), on_event);
-    }
-
-    /// Stream asynchronously (see `basic_chat_model::async_stream`).
-    template <class CompletionToken>
-    auto async_stream(const request& req, async_stream_handler on_event, CompletionToken&& token) {
-        std::vector<warning> warnings;
-        auto const body = make_body(req, true, warnings);
-        return async_post_stream<wire::responses_stream_decoder>(
-            "/responses", body, req, std::move(warnings), std::move(on_event),
-            std::forward<CompletionToken>(token));
-    }
+    using chat_calls::chat_calls;
 
     /// Tools, structured output, reasoning (effort and summaries) and image input.
     capability_set capabilities() const noexcept {
@@ -235,11 +142,27 @@ public:
     }
 
 private:
-    boost::json::object make_body(const request& req, bool stream,
-                                  std::vector<warning>& warnings) const {
-        return wire::responses_request_body(req, name(), stream, warnings, provider());
+    friend struct llmap::detail::call_access;
+
+    auto chat_call(const request& req, bool stream) const {
+        llmap::detail::wire_call<decltype(&detail::parse_responses), wire::responses_stream_decoder>
+            c{"/responses",
+              {},
+              {},
+              detail::parse_responses,
+              wire::responses_stream_decoder(provider())};
+        c.body = wire::responses_request_body(req, name(), stream, c.warnings, provider());
+        return c;
+    }
+
+    auto embed_call(const embedding_request& req) const {
+        return detail::embeddings_call(req, name(), provider(), "dimensions");
     }
 };
+
+static_assert(
+    llmap::detail::any_model_in_place<responses_model>,
+    "llmap: a built-in model must fit any_model's in-place buffer (any_model::buffer_size)");
 
 namespace detail {
 
@@ -258,8 +181,13 @@ inline std::shared_ptr<const llmap::detail::endpoint>
 openai_endpoint(std::string_view name, const provider_config& c, std::string key_variables = {}) {
     auto auth = bearer(c.api_key);
     return std::make_shared<const llmap::detail::endpoint>(
-        std::string(name), c.base_url.empty() ? "https://api.openai.com/v1" : c.base_url,
-        std::move(auth), c.api_key, true, c, nullptr, std::string(), std::move(key_variables));
+        llmap::detail::endpoint_options{.provider = std::string(name),
+                                        .base_url = c.base_url.empty() ? "https://api.openai.com/v1"
+                                                                       : c.base_url,
+                                        .auth = std::move(auth),
+                                        .key = c.api_key,
+                                        .key_variables = std::move(key_variables)},
+        c);
 }
 
 inline void openai_env(provider_config& c) {

@@ -15,7 +15,6 @@
 
 #include <llmap/providers/azure.hpp>
 #include <llmap/providers/openai.hpp>
-#include <llmap/registry.hpp>
 
 namespace llmap {
 
@@ -46,9 +45,13 @@ public:
 
     explicit compatible_provider(const provider_config& c)
         : endpoint_(std::make_shared<const detail::endpoint>(
-              std::string(name.view()),
-              c.base_url.empty() ? std::string(Traits::base_url) : c.base_url,
-              openai_api::detail::bearer(c.api_key), c.api_key, Traits::key_required, c)) {}
+              detail::endpoint_options{
+                  .provider = std::string(name.view()),
+                  .base_url = c.base_url.empty() ? std::string(Traits::base_url) : c.base_url,
+                  .auth = openai_api::detail::bearer(c.api_key),
+                  .key = c.api_key,
+                  .key_required = Traits::key_required},
+              c)) {}
 
     chat_model model(std::string_view id) const {
         return {endpoint_, &Traits::dialect, std::string(id)};
@@ -204,12 +207,6 @@ using llama_cpp = compatible_provider<vendors::llama_cpp>;
 using vllm = compatible_provider<vendors::vllm>;
 using lm_studio = compatible_provider<vendors::lm_studio>;
 using openai_compatible = compatible_provider<vendors::generic>;
-
-/// Every built-in provider that speaks Chat Completions or the Responses API, except Azure
-/// (whose every model needs its resource's endpoint), in one registry.
-using openai_family_registry =
-    registry<openai, openai_chat, deepseek, groq, xai, openrouter, together, fireworks, perplexity,
-             cerebras, deepinfra, mistral, llama_cpp, vllm, lm_studio>;
 
 } // namespace llmap
 

@@ -12,6 +12,7 @@
 #include <llmap/types/usage.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
@@ -194,6 +195,16 @@ inline std::optional<boost::json::value> parse_tool_arguments(std::string_view t
     if (v.is_null())
         return boost::json::value(boost::json::object());
     return v;
+}
+
+/** The one rule for a tool result sent as text (every wire format that takes a string): a
+    JSON string goes as it is, anything else (`null` from a tool that returns nothing
+    included) as its JSON text.
+*/
+inline std::string tool_result_text(const boost::json::value& result) {
+    if (result.is_string())
+        return std::string(result.get_string());
+    return boost::json::serialize(result);
 }
 
 /// `parse_tool_arguments` for a decoder: text that is not JSON is kept as a JSON string,

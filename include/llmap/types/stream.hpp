@@ -55,7 +55,7 @@ struct reasoning_delta {
 /** The model started a tool call. Its arguments follow as @ref tool_call_delta events.
 
     `signature` is the call's opaque token, if the provider gives one (see
-    @ref tool_call_part::signature).
+    `tool_call_part::signature`).
 */
 struct tool_call_start {
     std::string id{};

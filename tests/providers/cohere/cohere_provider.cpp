@@ -124,7 +124,7 @@ std::vector<recorded> chat_answers() {
 
 bool has_header(const ts::recorded_request& q, std::string_view name, std::string_view value) {
     for (auto const& [n, v] : q.headers)
-        if (llmap::http::detail::iequals(n, name) && v == value)
+        if (boost::beast::iequals(n, name) && v == value)
             return true;
     return false;
 }

@@ -900,8 +900,8 @@ inline awaitable<op_result> run(std::shared_ptr<client_impl> impl, std::shared_p
     msg.set(bhttp::field::host, t->host_header);
     for (auto& [name, value] : req.headers) {
         // The framing is ours to decide.
-        if (iequals(name, "host") || iequals(name, "content-length") ||
-            iequals(name, "transfer-encoding"))
+        if (boost::beast::iequals(name, "host") || boost::beast::iequals(name, "content-length") ||
+            boost::beast::iequals(name, "transfer-encoding"))
             continue;
         msg.insert(name, value);
     }

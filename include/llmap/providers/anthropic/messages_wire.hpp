@@ -18,6 +18,7 @@
 #include <llmap/detail/json_read.hpp>
 #include <llmap/error.hpp>
 #include <llmap/providers/detail/chunk_events.hpp>
+#include <llmap/providers/detail/effort.hpp>
 #include <llmap/providers/detail/request_body.hpp>
 #include <llmap/types.hpp>
 
@@ -47,19 +48,10 @@ inline constexpr std::string_view json_tool_name = "json";
     `medium` 8192, `high` 16384. A budget set on the model (`thinking_budget`) wins.
 */
 constexpr std::optional<int> thinking_budget_for(reasoning_effort e) noexcept {
-    switch (e) {
-    case reasoning_effort::none:
+    constexpr llmap::detail::effort_budgets budgets{1024, 2048, 8192, 16384};
+    if (e == reasoning_effort::none)
         return std::nullopt;
-    case reasoning_effort::minimal:
-        return 1024;
-    case reasoning_effort::low:
-        return 2048;
-    case reasoning_effort::medium:
-        return 8192;
-    case reasoning_effort::high:
-        return 16384;
-    }
-    return std::nullopt;
+    return budgets(e);
 }
 
 namespace wire {
@@ -113,15 +105,6 @@ inline boost::json::object bytes_source(const std::string& media_type,
     return {{"type", "base64"},
             {"media_type", media_type},
             {"data", llmap::detail::base64_encode(data)}};
-}
-
-// A tool result's content: a string as is, anything else as its JSON text.
-inline std::string tool_result_text(const boost::json::value& result) {
-    if (result.is_string())
-        return std::string(result.get_string());
-    if (result.is_null())
-        return {};
-    return boost::json::serialize(result);
 }
 
 // The blocks of one message, in order; what has no Anthropic form is left out with a warning.
@@ -189,7 +172,7 @@ inline boost::json::array message_blocks(const message& m, std::string_view prov
             }
             boost::json::object block{{"type", "tool_result"},
                                       {"tool_use_id", r->tool_call_id},
-                                      {"content", tool_result_text(r->result)}};
+                                      {"content", llmap::detail::tool_result_text(r->result)}};
             if (r->is_error)
                 block["is_error"] = true;
             out.push_back(std::move(block));
@@ -494,12 +477,13 @@ inline int error_type_status(std::string_view type) noexcept {
         type = detail::string_member(*e, "type", provider);
         text = detail::string_member(*e, "message", provider);
     }
-    error e(errc::http_error, "llmap: " + std::string(provider) + " reported an error" +
-                                  (type.empty() ? std::string() : " (" + type + ")") + ": " +
-                                  (text.empty() ? std::string("no message") : text));
-    e.with_provider_details(error_type_status(type), type,
-                            std::string(detail::string_member(o, "request_id", provider)));
-    throw e;
+    throw llmap::detail::error_access::make(
+        make_error_code(errc::http_error),
+        "llmap: " + std::string(provider) + " reported an error" +
+            (type.empty() ? std::string() : " (" + type + ")") + ": " +
+            (text.empty() ? std::string("no message") : text),
+        error_type_status(type), type,
+        std::string(detail::string_member(o, "request_id", provider)));
 }
 
 /// The sources of a `web_search_tool_result` block (its `content` array of results).
@@ -628,16 +612,16 @@ inline response parse_messages_response(boost::json::value body,
     event (`http_error`, with the error type, e.g. `overloaded_error`) or a stream that ends
     before `message_stop` throws.
 
-    @tparam JsonTool whether the request asked for its answer through the JSON tool, whose
-    arguments are then streamed as text. Text blocks are then held back as a preamble: if
-    the message ends without any tool call, they are the answer and are reported at
-    `message_stop`, as `parse_messages_response` keeps them.
+    @param json_tool whether the request asked for its answer through the JSON tool (see
+    `messages_body::json_tool`), whose arguments are then streamed as text. Text blocks are
+    then held back as a preamble: if the message ends without any tool call, they are the
+    answer and are reported at `message_stop`, as `parse_messages_response` keeps them.
 */
-template <bool JsonTool>
-class basic_messages_stream_decoder {
+class messages_stream_decoder {
 public:
-    explicit basic_messages_stream_decoder(std::string_view provider = "anthropic")
-        : provider_(provider) {}
+    explicit messages_stream_decoder(std::string_view provider = "anthropic",
+                                     bool json_tool = false)
+        : provider_(provider), json_tool_(json_tool) {}
 
     /// True once `message_stop` was seen.
     bool done() const noexcept { return done_; }
@@ -771,7 +755,7 @@ private:
         auto const* cb = &block_json;
         std::string_view const type = detail::string_member(*cb, "type", provider_);
         block b{index, kind::skipped, {}, {}, false, true};
-        if (type == "text" && JsonTool) {
+        if (type == "text" && json_tool_) {
             // A preamble to the JSON answer, unless no tool is called (see on_message_stop).
             b.k = kind::preamble;
             b.id = "text-" + std::to_string(index);
@@ -800,7 +784,7 @@ private:
             if (auto const* input = detail::member(*cb, "input");
                 input && !(input->is_object() && input->get_object().empty()))
                 b.initial_input = boost::json::serialize(*input);
-            if (JsonTool && name == json_tool_name) {
+            if (json_tool_ && name == json_tool_name) {
                 json_answer_ = true;
                 b.k = kind::json_text;
                 b.id = "text-" + std::to_string(index);
@@ -907,6 +891,7 @@ private:
     }
 
     std::string provider_;
+    bool json_tool_;
     std::string id_;
     std::vector<block> blocks_;
     boost::json::object usage_; // message_start's usage, updated by message_delta's
@@ -914,16 +899,17 @@ private:
     bool started_ = false;
     bool json_answer_ = false;         // the JSON tool was called
     bool tool_called_ = false;         // any tool_use block: the held-back text was a preamble
-    std::vector<text_delta> preamble_; // JsonTool: text blocks held back until message_stop
+    std::vector<text_delta> preamble_; // json_tool_: text blocks held back until message_stop
     std::vector<stream_event> chunk_events_; // on_data's buffer (see detail::chunk_events)
     bool done_ = false;
 };
 
-/// The stream decoder of an ordinary request.
-using messages_stream_decoder = basic_messages_stream_decoder<false>;
-
-/// The stream decoder of a request whose answer comes through the JSON tool.
-using json_tool_stream_decoder = basic_messages_stream_decoder<true>;
+/// The stream decoder of a request whose answer comes through the JSON tool, for callers
+/// that name the decoder by its type (tests, fuzzing).
+struct json_tool_stream_decoder : messages_stream_decoder {
+    explicit json_tool_stream_decoder(std::string_view provider = "anthropic")
+        : messages_stream_decoder(provider, true) {}
+};
 
 } // namespace wire
 } // namespace llmap::anthropic_api

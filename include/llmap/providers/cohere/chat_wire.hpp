@@ -33,6 +33,7 @@
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
 #include <llmap/providers/detail/chunk_events.hpp>
+#include <llmap/providers/detail/effort.hpp>
 #include <llmap/providers/detail/request_body.hpp>
 #include <llmap/types.hpp>
 
@@ -51,22 +52,8 @@ namespace llmap::cohere_api::wire {
 
 // ---- request --------------------------------------------------------------------------------
 
-/// The `thinking` token budget that stands for a reasoning effort.
-constexpr int thinking_budget(reasoning_effort e) noexcept {
-    switch (e) {
-    case reasoning_effort::none:
-        return 0;
-    case reasoning_effort::minimal:
-        return 1024;
-    case reasoning_effort::low:
-        return 2048;
-    case reasoning_effort::medium:
-        return 8192;
-    case reasoning_effort::high:
-        return 16384;
-    }
-    return 0;
-}
+/// The `thinking` token budget that stands for a reasoning effort (0 for `none`).
+inline constexpr llmap::detail::effort_budgets thinking_budget{1024, 2048, 8192, 16384};
 
 namespace detail {
 
@@ -81,14 +68,6 @@ inline std::string image_url(const image_part& img) {
         return img.url;
     return "data:" + (img.media_type.empty() ? std::string("image/png") : img.media_type) +
            ";base64," + base64_encode(img.data);
-}
-
-// A tool result's content is a string on the wire: a JSON string goes as is, anything else
-// serialised.
-inline std::string tool_result_text(const boost::json::value& result) {
-    if (result.is_string())
-        return std::string(result.get_string());
-    return boost::json::serialize(result);
 }
 
 inline boost::json::object user_message(const message& m, boost::json::array& documents,
@@ -192,7 +171,7 @@ inline void append_messages(boost::json::array& out, boost::json::array& documen
                 if (auto const* r = std::get_if<tool_result_part>(&p)) {
                     boost::json::object t{{"role", "tool"},
                                           {"tool_call_id", r->tool_call_id},
-                                          {"content", tool_result_text(r->result)}};
+                                          {"content", llmap::detail::tool_result_text(r->result)}};
                     merge_provider_options(t, m.provider_options, provider, warnings);
                     out.push_back(std::move(t));
                 }

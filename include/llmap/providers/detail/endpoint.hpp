@@ -218,6 +218,23 @@ private:
     }
 };
 
+/** What a provider says of its endpoint, for `endpoint`'s constructor (designated
+    initializers: `{.provider = ..., .base_url = ..., .auth = ...}`).
+*/
+struct endpoint_options {
+    std::string provider; ///< the registry name, for messages
+    std::string base_url; ///< what requests' paths are appended to (a trailing '/' is dropped)
+    /// Header fields that carry the credentials (sent only to `base_url`'s host, never in a
+    /// message).
+    std::vector<std::pair<std::string, std::string>> auth{};
+    std::string key{};           ///< the API key, redacted from errors; empty if none
+    bool key_required = true;    ///< a request without a key fails with `missing_api_key`
+    std::string query{};         ///< appended to every URL (Azure's `?api-version=...`)
+    std::string key_variables{}; ///< where the key is read from, for the missing-key
+                                 ///< message; empty for `<NAME>_API_KEY`
+    std::shared_ptr<const lazy_client> client{}; ///< a client to share, or null for its own
+};
+
 /** What a provider shares with the models it hands out: where to send requests, how to
     authenticate, and the HTTP client (with its connection pool).
 
@@ -227,31 +244,18 @@ private:
 */
 class endpoint {
 public:
-    /** @param provider the registry name, for messages.
-        @param base_url the URL requests' paths are appended to (a trailing '/' is dropped).
-        @param auth header fields that carry the credentials (sent only to `base_url`'s host,
-        never in a message).
-        @param key the API key, to redact it from a provider's error text; empty if none.
-        @param key_required whether a request without a key must fail with `missing_api_key`.
+    /** @param o what the provider says of its endpoint (see `endpoint_options`).
         @param config the provider's configuration (extra headers, transport settings).
-        @param client the HTTP client to share, or null for one of this endpoint's own.
-        @param query appended to every URL (Azure's `?api-version=...`).
-        @param key_variables the environment variables the key is read from, for the
-        missing-key message; empty for `<NAME>_API_KEY`.
     */
-    endpoint(std::string provider, std::string base_url,
-             std::vector<std::pair<std::string, std::string>> auth, std::string key,
-             bool key_required, const provider_config& config,
-             std::shared_ptr<const lazy_client> client = nullptr, std::string query = {},
-             std::string key_variables = {})
-        : provider_(std::move(provider)), base_url_(std::move(base_url)), headers_(std::move(auth)),
-          key_(std::move(key)), answers_{provider_, {}}, query_(std::move(query)),
-          key_required_(key_required),
-          key_variables_(key_variables.empty() ? env_prefix(provider_) + "_API_KEY"
-                                               : std::move(key_variables)),
+    endpoint(endpoint_options o, const provider_config& config)
+        : provider_(std::move(o.provider)), base_url_(std::move(o.base_url)),
+          headers_(std::move(o.auth)), key_(std::move(o.key)), answers_{provider_, {}},
+          query_(std::move(o.query)), key_required_(o.key_required),
+          key_variables_(o.key_variables.empty() ? env_prefix(provider_) + "_API_KEY"
+                                                 : std::move(o.key_variables)),
           transport_(config.transport),
-          client_(client ? std::move(client)
-                         : std::make_shared<const lazy_client>(transport_, config.executor)) {
+          client_(o.client ? std::move(o.client)
+                           : std::make_shared<const lazy_client>(transport_, config.executor)) {
         while (!base_url_.empty() && base_url_.back() == '/')
             base_url_.pop_back();
         headers_.insert(headers_.end(), config.headers.begin(), config.headers.end());
@@ -263,8 +267,8 @@ public:
                 continue;
             std::string_view v = value;
             if (auto const sp = v.find(' ');
-                sp != std::string_view::npos &&
-                (iequals(v.substr(0, sp), "bearer") || iequals(v.substr(0, sp), "basic")))
+                sp != std::string_view::npos && (boost::beast::iequals(v.substr(0, sp), "bearer") ||
+                                                 boost::beast::iequals(v.substr(0, sp), "basic")))
                 v.remove_prefix(sp + 1);
             if (std::find(answers_.secrets.begin(), answers_.secrets.end(), v) ==
                 answers_.secrets.end())
@@ -312,17 +316,10 @@ public:
     error http_failure(const http::http_response& r) const { return answers_.http_failure(r); }
 
 private:
-    static bool iequals(std::string_view a, std::string_view b) noexcept {
-        auto const lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-        return a.size() == b.size() &&
-               std::equal(a.begin(), a.end(), b.begin(),
-                          [&](char x, char y) { return lower(x) == lower(y); });
-    }
-
     static bool is_credential_header(std::string_view name) noexcept {
         for (std::string_view h :
              {"authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key"})
-            if (iequals(name, h))
+            if (boost::beast::iequals(name, h))
                 return true;
         return false;
     }

@@ -9,21 +9,10 @@
 #define LLMAP_PROVIDERS_DETAIL_MODEL_BASE_HPP
 
 /** @file
-    What every built-in model shares: its endpoint and model name, and the request shapes
-    (one JSON answer; a stream of SSE or NDJSON messages through a provider's decoder), each
-    blocking and asynchronous.
-
-    A stream decoder is a class with
-    - a constructor from the provider's name (`std::string_view`, for messages),
-    - `template <class Emit> void on_data(std::string_view message, Emit& emit)`, called with
-      each message of the stream (an SSE event's data, or an NDJSON line), which calls
-      `emit(llmap::stream_event&&)` for each unified event it decodes and throws
-      `llmap::error` (`malformed_response`, or `http_error` for an error event),
-    - `bool done() const`, true once the stream's terminal message has been seen (later
-      messages are not passed on),
-    - `template <class Emit> void finish(Emit& emit)`, called at the end of the body when
-      `done()` is still false: it emits what the stream still owes (closing open tool calls)
-      or throws `malformed_response` for a stream that must not end there.
+    What every built-in model shares: its endpoint and model name, the request shapes (one
+    JSON answer; a stream of SSE or NDJSON messages through a provider's decoder), and the
+    calls written once for every wire protocol (`chat_calls`, `embedding_calls`): a model
+    says what one call sends and how its answer is read (`wire_call`), and nothing else.
 */
 
 #include <llmap/concepts.hpp>
@@ -33,6 +22,7 @@
 
 #include <boost/asio/compose.hpp>
 
+#include <concepts>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -76,16 +66,42 @@ private:
     http::ndjson_parser ndjson_;
 };
 
+/// What a stream decoder is given to emit its events with (any callable taking an event).
+struct sample_emit {
+    void operator()(stream_event&&) const;
+};
+
+/** A stream decoder: what turns a stream's messages into unified events.
+    - `on_data(message, emit)` is called with each message of the stream (an SSE event's
+      data, or an NDJSON line); it calls `emit(llmap::stream_event&&)` for each event it
+      decodes, and throws `llmap::error` (`malformed_response`, or `http_error` for an error
+      event);
+    - `done()` is true once the stream's terminal message has been seen (later messages are
+      not passed on);
+    - `finish(emit)` is called at the end of the body when `done()` is still false: it emits
+      what the stream still owes (closing open tool calls) or throws `malformed_response`
+      for a stream that must not end there.
+    A decoder is made for one call, with what it needs to know (the provider's name for
+    messages, and options of the request such as Anthropic's JSON tool).
+*/
+template <class D>
+concept stream_decoder = std::move_constructible<D> &&
+    requires(D& d, const D& cd, std::string_view message, sample_emit& emit) {
+    d.on_data(message, emit);
+    { cd.done() } -> std::convertible_to<bool>;
+    d.finish(emit);
+};
+
 /** One streamed call in progress: bytes in, unified events out to `Handler` and into the
     response a non-streamed call would give.
 */
-template <class Decoder, class Handler>
+template <stream_decoder Decoder, class Handler>
 class stream_run {
 public:
     /// With `collect` false, content events go to `on_event` only (`request::collect_stream`).
-    stream_run(std::string_view provider, stream_framing f, std::size_t max_message,
-               Handler on_event, bool collect = true)
-        : decoder_(provider), framer_(f, max_message), on_event_(std::move(on_event)),
+    stream_run(Decoder decoder, stream_framing f, std::size_t max_message, Handler on_event,
+               bool collect = true)
+        : decoder_(std::move(decoder)), framer_(f, max_message), on_event_(std::move(on_event)),
           collect_(collect) {}
 
     /// True once the caller's handler has thrown: what stops the call is the caller's own
@@ -159,7 +175,7 @@ private:
 using llmap::async_stream_handler;
 
 // The composed operation of model_base::async_post_stream.
-template <class Decoder>
+template <stream_decoder Decoder>
 struct post_stream_op {
     struct state {
         stream_run<Decoder, async_stream_handler> run;
@@ -309,17 +325,17 @@ protected:
             token, client->get_executor());
     }
 
-    /** One streamed request: the body's messages through `Decoder`, each event to
-        `on_event` and into the returned response.
+    /** One streamed request: the body's messages, cut by `framing`, through `decoder`, each
+        event to `on_event` and into the returned response.
     */
-    template <class Decoder>
-    response post_stream(std::string_view path, const boost::json::object& body, const request& req,
-                         std::vector<warning> warnings, stream_handler on_event,
-                         stream_framing framing = stream_framing::sse) const {
+    template <stream_decoder Decoder>
+    response post_stream(Decoder decoder, stream_framing framing, std::string_view path,
+                         const boost::json::object& body, const request& req,
+                         std::vector<warning> warnings, stream_handler on_event) const {
         std::optional<stream_run<Decoder, stream_handler>> run;
         try {
             http::client& client = ep().client();
-            run.emplace(ep().provider(), framing, client.options().limit.max_event, on_event,
+            run.emplace(std::move(decoder), framing, client.options().limit.max_event, on_event,
                         req.collect_stream);
             http::http_response r = client.stream(
                 make_request(path, body, req), [&](std::string_view bytes) { run->feed(bytes); });
@@ -337,15 +353,15 @@ protected:
         with `void(std::exception_ptr, response)`. An exception thrown by `on_event` stops the
         stream and is what the operation completes with.
     */
-    template <class Decoder, class CompletionToken>
-    auto async_post_stream(std::string_view path, const boost::json::object& body,
-                           const request& req, std::vector<warning> warnings,
-                           async_stream_handler on_event, CompletionToken&& token,
-                           stream_framing framing = stream_framing::sse) const {
+    template <stream_decoder Decoder, class CompletionToken>
+    auto async_post_stream(Decoder decoder, stream_framing framing, std::string_view path,
+                           const boost::json::object& body, const request& req,
+                           std::vector<warning> warnings, async_stream_handler on_event,
+                           CompletionToken&& token) const {
         auto [client, request] = prepare(path, body, req);
         using op = post_stream_op<Decoder>;
         auto st = std::make_shared<typename op::state>(typename op::state{
-            stream_run<Decoder, async_stream_handler>(ep().provider(), framing,
+            stream_run<Decoder, async_stream_handler>(std::move(decoder), framing,
                                                       client->options().limit.max_event,
                                                       std::move(on_event), req.collect_stream),
             nullptr});
@@ -375,6 +391,141 @@ private:
 protected:
     std::shared_ptr<const endpoint> endpoint_;
     std::string model_;
+};
+
+/// A call without a stream (embeddings): no decoder.
+struct no_decoder {};
+
+/** One call as a model's wire protocol makes it: the path, the body and the warnings of
+    building it, how its JSON answer is read (`parse(json, provider)`, giving the call's
+    result), and for a streamed call the decoder of its messages and their framing.
+*/
+template <class Parse, class Decoder = no_decoder>
+struct wire_call {
+    std::string path;
+    boost::json::object body;
+    std::vector<warning> warnings;
+    Parse parse;
+    Decoder decoder{};
+    stream_framing framing = stream_framing::sse;
+};
+
+/** How `chat_calls` and `embedding_calls` reach a model's `chat_call` and `embed_call`,
+    which the models keep private (`friend struct llmap::detail::call_access;`).
+*/
+struct call_access {
+    template <class Model>
+    static auto chat_call(const Model& m, const request& req, bool stream) {
+        return m.chat_call(req, stream);
+    }
+    template <class Model>
+    static auto embed_call(const Model& m, const embedding_request& req) {
+        return m.embed_call(req);
+    }
+};
+
+/** The chat calls of a model, written once for every wire protocol: `Model` (derived from
+    this class) has a private `wire_call<...> chat_call(const request&, bool stream) const`
+    that says what one call sends and how its answer is read.
+
+    @tparam Base `model_base`, or `embedding_calls<Model>` for a model that also embeds.
+*/
+template <class Model, class Base = model_base>
+class chat_calls : public Base {
+public:
+    using Base::Base;
+
+    /** Answer a request.
+        @throws llmap::error `http_error` (with the provider's status, error type, message and
+        request id), `malformed_response`, `missing_api_key`, or a transport error
+        (`connection_failed`, `request_timeout`, ...).
+    */
+    response complete(const request& req) {
+        auto c = call_access::chat_call(model(), req, false);
+        return this->post(c.path, c.body, req, std::move(c.warnings), std::move(c.parse));
+    }
+
+    /** Answer a request asynchronously.
+
+        @param token any Asio completion token (a callback, `asio::use_future`,
+        `asio::use_awaitable`, `asio::deferred`); the handler's signature is
+        `void(std::exception_ptr, llmap::response)`, the exception being what `complete`
+        would have thrown. The call runs on the provider's HTTP client; the request is copied,
+        so it need not outlive the call. Cancellation through the token's cancellation slot
+        completes with `errc::cancelled`.
+    */
+    template <class CompletionToken>
+    auto async_complete(const request& req, CompletionToken&& token) {
+        auto c = call_access::chat_call(model(), req, false);
+        return this->async_post(c.path, c.body, req, std::move(c.warnings), std::move(c.parse),
+                                std::forward<CompletionToken>(token));
+    }
+
+    /** Stream the answer to a request: `on_event` gets each event as it arrives, on the
+        calling thread, one at a time. An exception it throws stops the stream and leaves
+        `stream` as it is.
+        @return the whole response, as `complete` would.
+        @throws llmap::error as `complete`; `http_error` for an error reported in the stream;
+        `malformed_response` for a stream cut before its end.
+    */
+    response stream(const request& req, stream_handler on_event) {
+        auto c = call_access::chat_call(model(), req, true);
+        return this->post_stream(std::move(c.decoder), c.framing, c.path, c.body, req,
+                                 std::move(c.warnings), on_event);
+    }
+
+    /** Stream asynchronously: `on_event` (which owns what it captures) gets each event on the
+        HTTP client's thread.
+
+        @param token any Asio completion token; the handler's signature is
+        `void(std::exception_ptr, llmap::response)`, with the whole response as `stream`
+        returns it. An exception thrown by `on_event` stops the stream and is what the
+        operation completes with.
+    */
+    template <class CompletionToken>
+    auto async_stream(const request& req, async_stream_handler on_event, CompletionToken&& token) {
+        auto c = call_access::chat_call(model(), req, true);
+        return this->async_post_stream(std::move(c.decoder), c.framing, c.path, c.body, req,
+                                       std::move(c.warnings), std::move(on_event),
+                                       std::forward<CompletionToken>(token));
+    }
+
+private:
+    const Model& model() const noexcept { return static_cast<const Model&>(*this); }
+};
+
+/** The embedding calls of a model, written once: `Model` (derived from this class) has a
+    private `wire_call<...> embed_call(const embedding_request&) const`.
+*/
+template <class Model, class Base = model_base>
+class embedding_calls : public Base {
+public:
+    using Base::Base;
+
+    /** Embed the request's inputs.
+        @throws llmap::error as `chat_calls::complete`; `malformed_response` also when the
+        answer does not have one vector per input.
+    */
+    embedding_response embed(const embedding_request& req) {
+        auto c = call_access::embed_call(model(), req);
+        return this->template post<embedding_response>(c.path, c.body, req, std::move(c.warnings),
+                                                       std::move(c.parse));
+    }
+
+    /** Embed asynchronously.
+        @param token any Asio completion token; the handler's signature is
+        `void(std::exception_ptr, llmap::embedding_response)`.
+    */
+    template <class CompletionToken>
+    auto async_embed(const embedding_request& req, CompletionToken&& token) {
+        auto c = call_access::embed_call(model(), req);
+        return this->template async_post<embedding_response>(
+            c.path, c.body, req, std::move(c.warnings), std::move(c.parse),
+            std::forward<CompletionToken>(token));
+    }
+
+private:
+    const Model& model() const noexcept { return static_cast<const Model&>(*this); }
 };
 
 } // namespace llmap::detail

@@ -42,6 +42,7 @@
 #include <llmap/detail/base64.hpp>
 #include <llmap/detail/json_read.hpp>
 #include <llmap/providers/detail/chunk_events.hpp>
+#include <llmap/providers/detail/effort.hpp>
 #include <llmap/providers/detail/request_body.hpp>
 #include <llmap/types.hpp>
 
@@ -258,24 +259,8 @@ thinking_config(const request& req, std::string_view model, const thinking_setti
             {"thinkingLevel",
              e == reasoning_effort::medium || e == reasoning_effort::high ? "high" : "low"},
             {"includeThoughts", true}};
-    int budget = 0;
-    switch (e) {
-    case reasoning_effort::none:
-        budget = 0;
-        break;
-    case reasoning_effort::minimal:
-        budget = 512;
-        break;
-    case reasoning_effort::low:
-        budget = 1024;
-        break;
-    case reasoning_effort::medium:
-        budget = 8192;
-        break;
-    case reasoning_effort::high:
-        budget = 24576;
-        break;
-    }
+    constexpr llmap::detail::effort_budgets budgets{512, 1024, 8192, 24576};
+    int const budget = budgets(e);
     return boost::json::object{{"thinkingBudget", budget}, {"includeThoughts", budget != 0}};
 }
 
@@ -543,10 +528,10 @@ inline response parse_generate_response(boost::json::value body,
     int code = 0;
     if (auto const* c = detail::member(err, "code"); c && c->is_int64())
         code = static_cast<int>(c->get_int64());
-    error e(errc::http_error,
-            "llmap: " + std::string(provider) + " reported an error mid-stream: " + message);
-    e.with_provider_details(code, status, {});
-    throw e;
+    throw llmap::detail::error_access::make(make_error_code(errc::http_error),
+                                            "llmap: " + std::string(provider) +
+                                                " reported an error mid-stream: " + message,
+                                            code, status, {});
 }
 
 /** Sets the value at a `jsonPath` of Vertex's streamed function-call arguments

@@ -73,14 +73,6 @@ inline std::optional<std::string> image_base64(const image_part& img, std::strin
     return std::nullopt;
 }
 
-// A tool result's content is a string on the wire: a JSON string goes as is, anything else
-// serialised.
-inline std::string tool_result_text(const boost::json::value& result) {
-    if (result.is_string())
-        return std::string(result.get_string());
-    return boost::json::serialize(result);
-}
-
 // Ollama takes a call's arguments as a JSON object. An unparsable text kept from an earlier
 // answer (see tool_call_part) cannot be sent back as it was: it goes as `{}`, with a warning.
 inline boost::json::object call_arguments(const tool_call_part& c, std::string_view provider,
@@ -175,7 +167,7 @@ inline boost::json::array chat_messages(const request& req, std::string_view pro
                     if (auto it = call_names.find(r->tool_call_id); it != call_names.end())
                         name = it->second;
                 boost::json::object o{{"role", "tool"},
-                                      {"content", detail::tool_result_text(r->result)}};
+                                      {"content", llmap::detail::tool_result_text(r->result)}};
                 if (!name.empty())
                     o["tool_name"] = name;
                 out.push_back(std::move(o));

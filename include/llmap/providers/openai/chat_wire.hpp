@@ -75,14 +75,6 @@ inline std::string text_of(const message& m) {
     return m.text();
 }
 
-// A tool result's content is a string on the wire: a JSON string goes as is, anything else
-// serialised.
-inline std::string tool_result_text(const boost::json::value& result) {
-    if (result.is_string())
-        return std::string(result.get_string());
-    return boost::json::serialize(result);
-}
-
 inline boost::json::value user_content(const message& m, const chat_dialect& d,
                                        std::vector<warning>& warnings) {
     bool only_text = true;
@@ -160,7 +152,7 @@ inline void append_messages(boost::json::array& out, const request& req, const c
                 if (auto const* r = std::get_if<tool_result_part>(&p))
                     out.push_back({{"role", "tool"},
                                    {"tool_call_id", r->tool_call_id},
-                                   {"content", tool_result_text(r->result)}});
+                                   {"content", llmap::detail::tool_result_text(r->result)}});
             break;
         }
     }

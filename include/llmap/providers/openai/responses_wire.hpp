@@ -149,7 +149,7 @@ inline void append_responses_input(boost::json::array& out, const request& req,
                 if (auto const* r = std::get_if<tool_result_part>(&p))
                     out.push_back({{"type", "function_call_output"},
                                    {"call_id", r->tool_call_id},
-                                   {"output", tool_result_text(r->result)}});
+                                   {"output", llmap::detail::tool_result_text(r->result)}});
             break;
         }
     }
