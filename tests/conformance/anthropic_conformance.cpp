@@ -22,26 +22,11 @@
 
 #define BOOST_TEST_MODULE conformance_anthropic
 #include "../support/conformance.hpp"
-#include "../support/typed_scenario.hpp"
 
 #include <llmap/providers/anthropic.hpp>
-#include <llmap/registry.hpp>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/test/unit_test.hpp>
 
 #include <algorithm>
 #include <iostream>
-#include <string>
-#include <vector>
-
-#ifndef LLMAP_SOURCE_DIR
-#error "LLMAP_SOURCE_DIR must name the source tree (the build defines it)"
-#endif
-
-namespace json = boost::json;
-namespace ts = llmap::test;
 
 namespace {
 

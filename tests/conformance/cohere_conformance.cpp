@@ -19,24 +19,8 @@
 
 #define BOOST_TEST_MODULE conformance_cohere
 #include "../support/conformance.hpp"
-#include "../support/typed_scenario.hpp"
 
 #include <llmap/providers/cohere.hpp>
-#include <llmap/registry.hpp>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/test/unit_test.hpp>
-
-#include <string>
-#include <vector>
-
-#ifndef LLMAP_SOURCE_DIR
-#error "LLMAP_SOURCE_DIR must name the source tree (the build defines it)"
-#endif
-
-namespace json = boost::json;
-namespace ts = llmap::test;
 
 namespace {
 
@@ -174,19 +158,12 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
         out.emplace_back("text document", llmap::request{.messages = {m}});
     }
     {
-        llmap::message call{.role = llmap::role::assistant};
-        call.content.emplace_back(llmap::text_part{"I will look up the weather."});
-        call.content.emplace_back(llmap::tool_call_part{
-            .id = "call_1", .name = "get_weather", .arguments = {{"city", "Paris"}}});
-        llmap::message result{.role = llmap::role::tool};
-        result.content.emplace_back(llmap::tool_result_part{
-            .tool_call_id = "call_1", .name = "get_weather", .result = {{"temp_c", 18}}});
-        llmap::message answer = llmap::message::assistant("It is 18 degrees.");
-        out.emplace_back(
-            "tool round trip",
-            llmap::request{.messages = {llmap::message::user("Weather in Paris?"), call, result,
-                                        answer, llmap::message::user("Thanks.")},
-                           .tools = {weather_tool()}});
+        auto messages =
+            weather_round_trip("call_1", {llmap::text_part{"I will look up the weather."}});
+        messages.push_back(llmap::message::assistant("It is 18 degrees."));
+        messages.push_back(llmap::message::user("Thanks."));
+        out.emplace_back("tool round trip",
+                         llmap::request{.messages = messages, .tools = {weather_tool()}});
     }
     {
         llmap::message thought{.role = llmap::role::assistant};

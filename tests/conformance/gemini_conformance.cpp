@@ -19,24 +19,8 @@
 
 #define BOOST_TEST_MODULE conformance_gemini
 #include "../support/conformance.hpp"
-#include "../support/typed_scenario.hpp"
 
 #include <llmap/providers/gemini.hpp>
-#include <llmap/registry.hpp>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/test/unit_test.hpp>
-
-#include <string>
-#include <vector>
-
-#ifndef LLMAP_SOURCE_DIR
-#error "LLMAP_SOURCE_DIR must name the source tree (the build defines it)"
-#endif
-
-namespace json = boost::json;
-namespace ts = llmap::test;
 
 namespace {
 
@@ -133,19 +117,12 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
         llmap::request{.prompt = "Why?", .reasoning = llmap::reasoning_effort::medium});
     out.emplace_back("image by URL", llmap::request{.messages = {image_by_url("image/png")}});
     out.emplace_back("image as base64 bytes", llmap::request{.messages = {image_as_bytes()}});
-    {
-        llmap::message call{.role = llmap::role::assistant};
-        call.content.emplace_back(llmap::reasoning_part{"Looking it up.", "c2lnbmF0dXJl"});
-        call.content.emplace_back(llmap::tool_call_part{
-            .id = "call_0", .name = "get_weather", .arguments = {{"city", "Paris"}}});
-        llmap::message result{.role = llmap::role::tool};
-        result.content.emplace_back(
-            llmap::tool_result_part{.tool_call_id = "call_0", .result = {{"temp_c", 18}}});
-        out.emplace_back(
-            "tool round trip",
-            llmap::request{.messages = {llmap::message::user("Weather in Paris?"), call, result},
-                           .tools = {weather_tool()}});
-    }
+    out.emplace_back(
+        "tool round trip",
+        llmap::request{.messages = weather_round_trip(
+                           "call_0", {llmap::reasoning_part{"Looking it up.", "c2lnbmF0dXJl"}},
+                           ""), // the tool's answer unnamed
+                       .tools = {weather_tool()}});
     out.emplace_back("typed schema and tools", test::typed::scenario());
     return out;
 }

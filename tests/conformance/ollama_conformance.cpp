@@ -19,21 +19,11 @@
 
 #define BOOST_TEST_MODULE conformance_ollama
 #include "../support/conformance.hpp"
-#include "../support/typed_scenario.hpp"
 
 #include <llmap/providers/ollama.hpp>
-#include <llmap/registry.hpp>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/test/unit_test.hpp>
 
 #include <iostream>
-#include <string>
-#include <vector>
 
-namespace json = boost::json;
-namespace ts = llmap::test;
 using namespace llmap::test::conformance;
 
 namespace {
@@ -121,19 +111,11 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
     out.emplace_back("image as base64 bytes", llmap::request{.messages = {image_as_bytes()}});
     out.emplace_back("image by URL (left out, with a warning)",
                      llmap::request{.messages = {image_by_url()}});
-    {
-        llmap::message call{.role = llmap::role::assistant};
-        call.content.emplace_back(llmap::reasoning_part{"The user wants the weather."});
-        call.content.emplace_back(llmap::tool_call_part{
-            .id = "call_1", .name = "get_weather", .arguments = {{"city", "Paris"}}});
-        llmap::message result{.role = llmap::role::tool};
-        result.content.emplace_back(llmap::tool_result_part{
-            .tool_call_id = "call_1", .name = "get_weather", .result = {{"temp_c", 18}}});
-        out.emplace_back(
-            "tool round trip",
-            llmap::request{.messages = {llmap::message::user("Weather in Paris?"), call, result},
-                           .tools = {weather_tool(false)}});
-    }
+    out.emplace_back(
+        "tool round trip",
+        llmap::request{.messages = weather_round_trip(
+                           "call_1", {llmap::reasoning_part{"The user wants the weather."}}),
+                       .tools = {weather_tool(false)}});
     out.emplace_back("typed schema and tools", test::typed::scenario());
     return out;
 }

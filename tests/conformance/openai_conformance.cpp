@@ -21,27 +21,13 @@
 
 #define BOOST_TEST_MODULE conformance_openai
 #include "../support/conformance.hpp"
-#include "../support/typed_scenario.hpp"
 
 #include <llmap/detail/base64.hpp>
 #include <llmap/providers/openai_compatible.hpp>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/test/unit_test.hpp>
-
 #include <array>
 #include <bit>
 #include <cstdint>
-#include <string>
-#include <vector>
-
-#ifndef LLMAP_SOURCE_DIR
-#error "LLMAP_SOURCE_DIR must name the source tree (the build defines it)"
-#endif
-
-namespace json = boost::json;
-namespace ts = llmap::test;
 
 namespace {
 
@@ -268,18 +254,8 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
                      llmap::request{.prompt = "Name a city.", .format = city_format()});
     out.emplace_back("image by URL", llmap::request{.messages = {image_by_url()}});
     out.emplace_back("image as base64 bytes", llmap::request{.messages = {image_as_bytes()}});
-    {
-        llmap::message call{.role = llmap::role::assistant};
-        call.content.emplace_back(llmap::tool_call_part{
-            .id = "call_1", .name = "get_weather", .arguments = {{"city", "Paris"}}});
-        llmap::message result{.role = llmap::role::tool};
-        result.content.emplace_back(llmap::tool_result_part{
-            .tool_call_id = "call_1", .name = "get_weather", .result = {{"temp_c", 18}}});
-        out.emplace_back(
-            "tool round trip",
-            llmap::request{.messages = {llmap::message::user("Weather in Paris?"), call, result},
-                           .tools = {weather_tool()}});
-    }
+    out.emplace_back("tool round trip", llmap::request{.messages = weather_round_trip("call_1"),
+                                                       .tools = {weather_tool()}});
     out.emplace_back("typed schema and tools", test::typed::scenario());
     return out;
 }

@@ -8,7 +8,8 @@
 #ifndef LLMAP_TEST_SUPPORT_CONFORMANCE_HPP
 #define LLMAP_TEST_SUPPORT_CONFORMANCE_HPP
 
-// The judge that every wire-conformance test (tests/conformance) shares: the world of one run
+// The judge that every wire-conformance test (tests/conformance) shares, and what its scenarios
+// have in common (with the typed scenario of typed_scenario.hpp): the world of one run
 // (upstream, Prism, tap, a registry pointed at the tap) and the verdict on each request.
 //
 //   llmap --> front --> tap (loopback) --> Prism proxy --errors --> upstream (canned answers)
@@ -27,6 +28,7 @@
 // - whatever reached upstream must be what llmap sent.
 
 #include "prism.hpp"
+#include "typed_scenario.hpp"
 
 #include <llmap/registry.hpp>
 
@@ -346,6 +348,20 @@ inline llmap::response_format city_format(bool closed = true) {
     if (!closed)
         schema.erase("additionalProperties");
     return llmap::response_format::json_schema("city", std::move(schema));
+}
+
+/// "Weather in Paris?", the assistant's call of get_weather as `id` (after `first`: its
+/// reasoning or text), and the tool's answer (named `result_name`, if not empty): 18 degrees.
+inline std::vector<llmap::message> weather_round_trip(std::string id,
+                                                      std::vector<llmap::content_part> first = {},
+                                                      std::string result_name = "get_weather") {
+    llmap::message call{.role = llmap::role::assistant, .content = std::move(first)};
+    call.content.emplace_back(
+        llmap::tool_call_part{.id = id, .name = "get_weather", .arguments = {{"city", "Paris"}}});
+    llmap::message result{.role = llmap::role::tool};
+    result.content.emplace_back(llmap::tool_result_part{
+        .tool_call_id = id, .name = std::move(result_name), .result = {{"temp_c", 18}}});
+    return {llmap::message::user("Weather in Paris?"), std::move(call), std::move(result)};
 }
 
 /// A user message asking about a picture given by URL.
