@@ -61,10 +61,7 @@ constexpr std::string_view messages_sse =
     "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 
 void upstream_handler(const ts::test_server::request& req, ts::test_session& s) {
-    json::object body;
-    boost::system::error_code ec;
-    if (auto v = json::parse(req.body(), ec); !ec && v.is_object())
-        body = v.as_object();
+    json::object const body = body_of(req);
     bool const stream = body.contains("stream") && body.at("stream") == true;
     // Prism forwards the spec's path (see `curated_spec`).
     if (req.target() != "/messages" && req.target() != "/v1/messages")
@@ -85,14 +82,10 @@ using providers = llmap::registry<llmap::anthropic>;
 // is an array of text blocks.
 bool only_system_fault(const json::object& request, const json::array& validation) {
     auto const* system = request.if_contains("system");
-    if (!system || !system->is_array() || validation.empty())
-        return false;
-    for (auto const& v : validation) {
-        auto const& loc = v.at("location").as_array();
-        if (loc.size() < 2 || loc[0] != "body" || loc[1] != "system")
-            return false;
-    }
-    return true;
+    return system && system->is_array() &&
+           every_complaint(validation, [](const json::value&, const json::array& loc) {
+               return located(loc, {"body", "system"}, true);
+           });
 }
 
 // A flagged element that does satisfy the branch meant for it: the oneOf failed because a
@@ -147,15 +140,7 @@ bool only_overlap_fault(const json::object& request, const json::array& validati
 
 // True if every violation is the answer's null `stop_sequence`.
 bool only_stop_sequence_fault(const json::array& validation) {
-    if (validation.empty())
-        return false;
-    for (auto const& v : validation) {
-        auto const& loc = v.at("location").as_array();
-        if (loc.size() != 3 || loc[0] != "response" || loc[1] != "body" ||
-            loc[2] != "stop_sequence")
-            return false;
-    }
-    return true;
+    return only_at(validation, {"response", "body", "stop_sequence"});
 }
 
 // The README's own words for the faults of this spec, and the one it does not list.
@@ -185,10 +170,7 @@ world<providers>::options curated_spec() {
     return {.label = "conformance.anthropic",
             .spec = "anthropic-openapi-curated.langchain_dart.json",
             .upstream = upstream_handler,
-            .make =
-                [](auto const& c) {
-                    return providers{{"anthropic", c}};
-                },
+            .make = named<providers>("anthropic"),
             .api_key = std::string(api_key), // base_url: the host; llmap adds /v1
             .strip_prefix = "/v1",
             .faults = {&overlap_fault, &system_fault, &stop_sequence_fault}};
@@ -230,11 +212,8 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
              {"tools + tool choice", llmap::tool_choice::specific("get_weather")},
              {"tools, required choice", llmap::tool_choice::required()},
              {"tools, no tool", llmap::tool_choice::none()}})
-        out.emplace_back(label, llmap::request{.prompt = "Weather in Paris?",
-                                               .tools = {weather_tool()},
-                                               .tool_choice = choice});
-    out.emplace_back("json schema format",
-                     llmap::request{.prompt = "Name a city.", .format = city_format()});
+        out.emplace_back(label, weather_question(choice));
+    out.emplace_back("json schema format", city_question());
     out.emplace_back("reasoning", llmap::request{.prompt = "2 + 2?",
                                                  .max_output_tokens = 256,
                                                  .reasoning = llmap::reasoning_effort::low});
@@ -307,16 +286,13 @@ BOOST_AUTO_TEST_CASE(anthropic_requests_conform_to_the_openapi_spec) {
     // The reference scenario, checked against the bodies the official SDK and the AI SDK sent.
     llmap::request const reference = reference_request();
     w.complete("messages/reference", claude, reference);
-    BOOST_TEST(w.last_body() == reference_body("anthropic-sdk/messages"),
-               "messages vs anthropic-sdk/messages");
-    BOOST_TEST(w.last_body() == reference_body("anthropic-sdk@0.x/messages"),
-               "messages vs anthropic-sdk@0.x/messages");
+    w.sent_as("anthropic-sdk/messages");
+    w.sent_as("anthropic-sdk@0.x/messages");
     BOOST_TEST(as_blocks(w.last_body()) ==
                    as_blocks(reference_body("ai-sdk/anthropic/generateText")),
                "messages vs ai-sdk/anthropic/generateText");
     w.stream("messages/reference stream", claude, reference);
-    BOOST_TEST(w.last_body() == reference_body("anthropic-sdk/messages-stream"),
-               "messages stream vs anthropic-sdk/messages-stream");
+    w.sent_as("anthropic-sdk/messages-stream");
     BOOST_TEST(as_blocks(w.last_body()) == as_blocks(reference_body("ai-sdk/anthropic/streamText")),
                "messages stream vs ai-sdk/anthropic/streamText");
 

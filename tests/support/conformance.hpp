@@ -54,7 +54,62 @@ using prism::conformance_dir;
 using prism::list_violations;
 using prism::only_response_violations;
 
+/// The body the SDK request labelled `label` in sdk-requests/requests.jsonl sent.
+inline json::value reference_body(std::string_view label) {
+    std::ifstream in(conformance_dir + "/sdk-requests/requests.jsonl");
+    BOOST_REQUIRE_MESSAGE(in, "cannot read sdk-requests/requests.jsonl");
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty())
+            continue;
+        auto const v = json::parse(line);
+        if (v.at("label").as_string() == label)
+            return v.at("body");
+    }
+    BOOST_FAIL("no reference request labelled " << label);
+    return {};
+}
+
 enum class kind { answer, stream };
+
+/// True if Prism complained and `pred(complaint, its location)` holds of every complaint.
+template <class Pred>
+bool every_complaint(const json::array& validation, Pred pred) {
+    if (validation.empty())
+        return false;
+    for (auto const& v : validation)
+        if (!pred(v, v.at("location").as_array()))
+            return false;
+    return true;
+}
+
+/// True if `loc` is `where` ("*": any one part there), or with `prefix` begins with it.
+inline bool located(const json::array& loc, std::initializer_list<std::string_view> where,
+                    bool prefix = false) {
+    if (prefix ? loc.size() < where.size() : loc.size() != where.size())
+        return false;
+    std::size_t i = 0;
+    for (auto const part : where) {
+        auto const& at = loc[i++];
+        if (part != "*" && !(at.is_string() && at.as_string() == part))
+            return false;
+    }
+    return true;
+}
+
+/// True if Prism complained and every complaint is at `where` (as `located`).
+inline bool only_at(const json::array& validation, std::initializer_list<std::string_view> where) {
+    return every_complaint(validation, [&](const json::value&, const json::array& loc) {
+        return located(loc, where);
+    });
+}
+
+/// The body of a request to the upstream, if it is a JSON object (else an empty one).
+inline json::object body_of(const ts::test_server::request& req) {
+    boost::system::error_code ec;
+    if (auto v = json::parse(req.body(), ec); !ec && v.is_object())
+        return std::move(v.as_object());
+    return {};
+}
 
 /// Where an accepted spec fault shows.
 enum class side {
@@ -95,6 +150,12 @@ struct tally {
         return 0;
     }
 };
+
+/// A `world::options::make` for a registry of one provider, configured as `name`.
+template <class Providers>
+auto named(std::string_view name) {
+    return [name](const llmap::provider_config& c) { return Providers{{name, c}}; };
+}
 
 /// The world of one test: upstream, Prism, tap, and a registry of `Providers` pointed at it.
 template <class Providers>
@@ -244,6 +305,11 @@ public:
     prism::tapped last() const { return tap_.log().back(); }
     json::value last_body() const { return json::parse(last().request_body); }
 
+    /// Assert that the last body sent is the SDK's labelled `label` in sdk-requests.
+    void sent_as(std::string_view label) const {
+        BOOST_TEST(last_body() == reference_body(label), last().target << " vs " << label);
+    }
+
     /// The closing line: the counts, and the hits of each fault.
     void summary() const {
         std::cout << opts_.label << ": " << n.validated
@@ -300,21 +366,6 @@ public:
     tally n;
 };
 
-/// The body the SDK request labelled `label` in sdk-requests/requests.jsonl sent.
-inline json::value reference_body(std::string_view label) {
-    std::ifstream in(conformance_dir + "/sdk-requests/requests.jsonl");
-    BOOST_REQUIRE_MESSAGE(in, "cannot read sdk-requests/requests.jsonl");
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty())
-            continue;
-        auto const v = json::parse(line);
-        if (v.at("label").as_string() == label)
-            return v.at("body");
-    }
-    BOOST_FAIL("no reference request labelled " << label);
-    return {};
-}
-
 // ---- the scenarios' shared parts ------------------------------------------------------------
 
 /// The reference scenario, whose bodies the SDKs' are compared with.
@@ -348,6 +399,23 @@ inline llmap::response_format city_format(bool closed = true) {
     if (!closed)
         schema.erase("additionalProperties");
     return llmap::response_format::json_schema("city", std::move(schema));
+}
+
+/// "Weather in Paris?" with get_weather (see `weather_tool`), and `choice` if given.
+inline llmap::request weather_question(std::optional<llmap::tool_choice> choice = {},
+                                       bool closed = true) {
+    return {.prompt = "Weather in Paris?", .tools = {weather_tool(closed)}, .tool_choice = choice};
+}
+
+/// "Name a city.", answered in the format of `city_format`.
+inline llmap::request city_question(bool closed = true) {
+    return {.prompt = "Name a city.", .format = city_format(closed)};
+}
+
+/// Every sampling setting but the temperature and the token limit.
+inline llmap::request sampling_request() {
+    return {
+        .prompt = "Say hello.", .top_p = 0.9, .top_k = 40, .stop_sequences = {"END"}, .seed = 7};
 }
 
 /// "Weather in Paris?", the assistant's call of get_weather as `id` (after `first`: its
