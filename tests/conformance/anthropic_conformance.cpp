@@ -12,50 +12,26 @@
 //
 //   llmap --> tap (loopback) --> Prism proxy --errors --> upstream (loopback, canned answers)
 //
-// The tap (../support/prism.hpp) passes every request and answer through unchanged and records
-// both, so that the whole list of Prism's violations can be judged. Every call must come back
-// without a violation of ours. The README lists two faults of this spec, recognised here by
-// their shape and counted: `system` is string-only (a request whose `system` is an array of
-// text blocks, which llmap sends for several system messages or a cache marker, is flagged
-// at `body.system` only), and `stop_sequence` is not nullable (an answer with
+// The judge (../support/conformance.hpp) sees every request and Prism's whole answer, and wants
+// every call to come back without a violation of ours. The README lists two faults of this spec,
+// recognised here by their shape and counted: `system` is string-only (a request whose `system` is
+// an array of text blocks, which llmap sends for several system messages or a cache marker, is
+// flagged at `body.system` only), and `stop_sequence` is not nullable (an answer with
 // `"stop_sequence": null`, as the real API sends, is flagged at `response.body.stop_sequence`
 // only). Prism cannot model SSE: of a streaming call only the request is validated.
 
 #define BOOST_TEST_MODULE conformance_anthropic
-#include "../support/prism.hpp"
-#include "../support/typed_scenario.hpp"
+#include "../support/conformance.hpp"
 
 #include <llmap/providers/anthropic.hpp>
-#include <llmap/registry.hpp>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/test/unit_test.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <fstream>
 #include <iostream>
-#include <optional>
-#include <string>
-#include <vector>
-
-#ifndef LLMAP_SOURCE_DIR
-#error "LLMAP_SOURCE_DIR must name the source tree (the build defines it)"
-#endif
-
-namespace json = boost::json;
-namespace ts = llmap::test;
 
 namespace {
 
-using namespace llmap::test::prism;
+using namespace llmap::test::conformance;
 constexpr std::string_view api_key = "sk-ant-conformance-0123456789";
-
-// The README's own words for the faults of this spec.
-constexpr std::string_view system_fault =
-    "`system` is string-only (the API also takes text-block arrays)";
-constexpr std::string_view stop_sequence_fault = "`stop_sequence` not nullable";
 
 // ---- upstream: minimal answers that the spec accepts ------------------------------------
 
@@ -85,12 +61,9 @@ constexpr std::string_view messages_sse =
     "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 
 void upstream_handler(const ts::test_server::request& req, ts::test_session& s) {
-    json::object body;
-    boost::system::error_code ec;
-    if (auto v = json::parse(req.body(), ec); !ec && v.is_object())
-        body = v.as_object();
+    json::object const body = body_of(req);
     bool const stream = body.contains("stream") && body.at("stream") == true;
-    // Prism forwards the spec's path (see `fixture`).
+    // Prism forwards the spec's path (see `curated_spec`).
     if (req.target() != "/messages" && req.target() != "/v1/messages")
         s.respond(404, R"({"type":"error","error":{"type":"not_found_error","message":"no"}})",
                   {{"Content-Type", "application/json"}});
@@ -105,74 +78,15 @@ void upstream_handler(const ts::test_server::request& req, ts::test_session& s) 
 
 using providers = llmap::registry<llmap::anthropic>;
 
-struct tally {
-    int validated = 0;  // requests Prism validated
-    int clean = 0;      // ... and passed
-    int violations = 0; // requests with a violation that is ours
-    int spec_faults = 0;
-    int streams = 0;  // streaming requests validated and forwarded
-    int overlaps = 0; // spec fault hits that are not in the README (see overlap_fault)
-};
-
-/// The world of one test: upstream, Prism, tap, and a registry pointed at the tap.
-struct fixture {
-    /// @param strip_v1 whether the spec's paths lack the `/v1` (see `front`).
-    fixture(std::string_view spec, bool strip_v1)
-        : prism{conformance_dir + "/specs/" + std::string(spec), upstream.url(""), prism_port},
-          strip_v1_(strip_v1) {}
-
-    ts::test_server upstream{upstream_handler};
-    unsigned short prism_port = free_port();
-    prism_proxy prism;
-    tap t{prism_port};
-    bool strip_v1_;
-    // The curated spec's server URL holds the `/v1` (`https://api.anthropic.com/v1`) and its
-    // paths do not (`/messages`), and Prism matches paths as they are: for it the front takes
-    // llmap's `/v1/messages` off its `/v1` before the tap, which records the rest as sent.
-    ts::test_server front{[this](const ts::test_server::request& req, ts::test_session& s) {
-        auto copy = req;
-        std::string_view const target = req.target();
-        if (strip_v1_ && target.starts_with("/v1/"))
-            copy.target(target.substr(3));
-        t(copy, s);
-    }};
-    providers reg = make_registry();
-    tally n;
-
-    providers make_registry() {
-        llmap::provider_config c;
-        c.api_key = std::string(api_key);
-        c.base_url = front.url(""); // the host: llmap adds /v1
-        c.transport.retry.max_retries = 0;
-        return providers{{"anthropic", c}};
-    }
-};
-
 // True if every violation is of `body.system` (its string-only type) and the request's system
 // is an array of text blocks.
 bool only_system_fault(const json::object& request, const json::array& validation) {
     auto const* system = request.if_contains("system");
-    if (!system || !system->is_array() || validation.empty())
-        return false;
-    for (auto const& v : validation) {
-        auto const& loc = v.at("location").as_array();
-        if (loc.size() < 2 || loc[0] != "body" || loc[1] != "system")
-            return false;
-    }
-    return true;
+    return system && system->is_array() &&
+           every_complaint(validation, [](const json::value&, const json::array& loc) {
+               return located(loc, {"body", "system"}, true);
+           });
 }
-
-// Not in the README's table: the spec's unions (`Tool`, `Block`, `DocumentBlockSource`...) are
-// oneOfs whose discriminators Prism does not enforce, and whose branches do not pin their
-// `type` (no enum): `ToolBash` and `ToolTextEditor` require nothing, so every custom tool
-// matches them as well as `ToolCustom`; a `tool_use` block matches `ServerToolUseBlock` as
-// well as `ToolUseBlock`; an image or a document with a `url` source matches both
-// `ImageBlock` and `DocumentBlock`. Prism then rejects a body the API takes. And
-// `ToolChoiceType` predates `{"type":"none"}` (which the API takes since 2025).
-constexpr std::string_view overlap_fault =
-    "oneOf unions without a pinned `type` (Tool, Block) overlap, so custom tools, tool_use "
-    "blocks and URL-sourced images and documents are wrongly flagged; `tool_choice` lacks "
-    "\"none\"";
 
 // A flagged element that does satisfy the branch meant for it: the oneOf failed because a
 // second branch matched too, never because none did.
@@ -226,111 +140,43 @@ bool only_overlap_fault(const json::object& request, const json::array& validati
 
 // True if every violation is the answer's null `stop_sequence`.
 bool only_stop_sequence_fault(const json::array& validation) {
-    if (validation.empty())
-        return false;
-    for (auto const& v : validation) {
-        auto const& loc = v.at("location").as_array();
-        if (loc.size() != 3 || loc[0] != "response" || loc[1] != "body" ||
-            loc[2] != "stop_sequence")
-            return false;
-    }
-    return true;
+    return only_at(validation, {"response", "body", "stop_sequence"});
 }
 
-enum class kind { answer, stream };
+// The README's own words for the faults of this spec, and the one it does not list.
+constexpr spec_fault system_fault{"`system` is string-only (the API also takes text-block arrays)",
+                                  side::request, only_system_fault};
+constexpr spec_fault stop_sequence_fault{"`stop_sequence` not nullable", side::answer,
+                                         [](const json::object&, const json::array& validation) {
+                                             return only_stop_sequence_fault(validation);
+                                         }};
+// Not in the README's table: the spec's unions (`Tool`, `Block`, `DocumentBlockSource`...) are
+// oneOfs whose discriminators Prism does not enforce, and whose branches do not pin their
+// `type` (no enum): `ToolBash` and `ToolTextEditor` require nothing, so every custom tool
+// matches them as well as `ToolCustom`; a `tool_use` block matches `ServerToolUseBlock` as
+// well as `ToolUseBlock`; an image or a document with a `url` source matches both
+// `ImageBlock` and `DocumentBlock`. Prism then rejects a body the API takes. And
+// `ToolChoiceType` predates `{"type":"none"}` (which the API takes since 2025).
+constexpr spec_fault overlap_fault{
+    "oneOf unions without a pinned `type` (Tool, Block) overlap, so custom tools, tool_use "
+    "blocks and URL-sourced images and documents are wrongly flagged; `tool_choice` lacks "
+    "\"none\"",
+    side::request, only_overlap_fault, false};
 
-/** Run `call` (one request through llmap), then judge what Prism said of it. */
-template <class Call>
-void check(fixture& f, std::string const& name, kind k, Call&& call) {
-    auto const before = f.t.log().size();
-    auto const upstream_before = f.upstream.request_count();
-    std::optional<llmap::error> failure;
-    try {
-        call();
-    } catch (llmap::error const& e) {
-        failure = e;
-    }
-    auto const log = f.t.log();
-    BOOST_REQUIRE_MESSAGE(log.size() == before + 1, name << ": expected one request on the wire");
-    tapped const& x = log.back();
-    ++f.n.validated;
-    json::object const sent = json::parse(x.request_body).as_object();
-    json::array validation;
-    if (x.status >= 400) {
-        boost::system::error_code ec;
-        auto const v = json::parse(x.response_body, ec);
-        if (!ec && v.is_object() && v.as_object().contains("validation"))
-            validation = v.at("validation").as_array();
-    }
-    bool const forwarded = f.upstream.request_count() == upstream_before + 1;
-    if (forwarded) // what reached upstream is what llmap sent
-        BOOST_TEST(json::parse(f.upstream.requests().back().body) == json::value(sent), name);
-
-    if (x.status == 422 && only_overlap_fault(sent, validation)) {
-        BOOST_TEST((failure && failure->code() == llmap::errc::http_error &&
-                    failure->http_status() == 422),
-                   name << ": a 422 must reach the caller as llmap::error http_error 422");
-        ++f.n.spec_faults;
-        ++f.n.overlaps;
-        std::cout << "  " << name << ": spec fault, not ours (not in the README): " << overlap_fault
-                  << list_violations(validation) << "\n";
-        return;
-    }
-    if (x.status == 422 && only_system_fault(sent, validation)) {
-        BOOST_TEST((failure && failure->code() == llmap::errc::http_error &&
-                    failure->http_status() == 422),
-                   name << ": a 422 must reach the caller as llmap::error http_error 422");
-        ++f.n.spec_faults;
-        std::cout << "  " << name << ": spec fault, not ours: " << system_fault
-                  << list_violations(validation) << "\n";
-        return;
-    }
-    if (k == kind::stream) {
-        // Prism forwards a valid streaming request and then flags the SSE answer.
-        BOOST_TEST(forwarded, name << ": the streaming request was not forwarded upstream");
-        bool const ok = x.status < 300 || (x.status == 500 && only_response_violations(validation));
-        BOOST_TEST(ok, name << ": HTTP " << x.status << list_violations(validation));
-        if (ok && forwarded) {
-            ++f.n.streams;
-            ++f.n.clean;
-            std::cout << "  " << name << ": request valid and forwarded (the SSE answer is not "
-                      << "validated: Prism flags " << validation.size()
-                      << " response violations)\n";
-        } else {
-            ++f.n.violations;
-        }
-        return;
-    }
-    if (x.status == 500 && forwarded && only_stop_sequence_fault(validation)) {
-        ++f.n.spec_faults;
-        std::cout << "  " << name << ": request valid and forwarded; the answer hits the spec "
-                  << "fault, not ours: " << stop_sequence_fault << list_violations(validation)
-                  << "\n";
-        return;
-    }
-    if (x.status >= 300 || failure) {
-        ++f.n.violations;
-        BOOST_ERROR(name << ": HTTP " << x.status << list_violations(validation)
-                         << "\n  llmap: " << (failure ? failure->what() : "(no error)")
-                         << "\n  body: " << x.request_body);
-        return;
-    }
-    BOOST_TEST(forwarded, name);
-    ++f.n.clean;
-    std::cout << "  " << name << ": valid\n";
+// The curated spec's server URL holds the `/v1` (`https://api.anthropic.com/v1`) and its paths
+// do not (`/messages`), and Prism matches paths as they are: for it the front takes llmap's
+// `/v1/messages` off its `/v1` before the tap, which records the rest as sent.
+world<providers>::options curated_spec() {
+    return {.label = "conformance.anthropic",
+            .spec = "anthropic-openapi-curated.langchain_dart.json",
+            .upstream = upstream_handler,
+            .make = named<providers>("anthropic"),
+            .api_key = std::string(api_key), // base_url: the host; llmap adds /v1
+            .strip_prefix = "/v1",
+            .faults = {&overlap_fault, &system_fault, &stop_sequence_fault}};
 }
 
 // ---- scenarios ----------------------------------------------------------------------------
-
-llmap::tool weather_tool() {
-    return {.name = "get_weather",
-            .description = "Current weather for a city.",
-            .parameters = json::parse(R"({"type":"object",
-                "properties":{"city":{"type":"string","description":"City name"},
-                              "unit":{"type":"string","enum":["celsius","fahrenheit"]}},
-                "required":["city"],"additionalProperties":false})")
-                              .as_object()};
-}
 
 json::object ephemeral() {
     return {{"anthropic", {{"cache_control", {{"type", "ephemeral"}}}}}};
@@ -339,10 +185,7 @@ json::object ephemeral() {
 std::vector<std::pair<std::string, llmap::request>> scenarios() {
     std::vector<std::pair<std::string, llmap::request>> out;
     out.emplace_back("simple prompt", llmap::request{.prompt = "Say hello."});
-    out.emplace_back("system + user", llmap::request{.system = "You are a terse assistant.",
-                                                     .prompt = "Say hello.",
-                                                     .max_output_tokens = 64,
-                                                     .temperature = 0.2});
+    out.emplace_back("system + user", reference_request());
     out.emplace_back(
         "sampling",
         llmap::request{.prompt = "Say hello.", .max_output_tokens = 32, .top_p = 0.9, .top_k = 40});
@@ -369,31 +212,13 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
              {"tools + tool choice", llmap::tool_choice::specific("get_weather")},
              {"tools, required choice", llmap::tool_choice::required()},
              {"tools, no tool", llmap::tool_choice::none()}})
-        out.emplace_back(label, llmap::request{.prompt = "Weather in Paris?",
-                                               .tools = {weather_tool()},
-                                               .tool_choice = choice});
-    out.emplace_back("json schema format",
-                     llmap::request{.prompt = "Name a city.",
-                                    .format = llmap::response_format::json_schema(
-                                        "city", json::parse(R"({"type":"object",
-                               "properties":{"name":{"type":"string"}},
-                               "required":["name"],"additionalProperties":false})")
-                                                    .as_object())});
+        out.emplace_back(label, weather_question(choice));
+    out.emplace_back("json schema format", city_question());
     out.emplace_back("reasoning", llmap::request{.prompt = "2 + 2?",
                                                  .max_output_tokens = 256,
                                                  .reasoning = llmap::reasoning_effort::low});
-    {
-        llmap::message m = llmap::message::user("What is in this picture?");
-        m.content.emplace_back(llmap::image_part::from_url("https://example.com/cat.png"));
-        out.emplace_back("image by URL", llmap::request{.messages = {m}});
-    }
-    {
-        llmap::message m = llmap::message::user("What is in this picture?");
-        // A PNG's first bytes; content does not matter to the spec.
-        m.content.emplace_back(llmap::image_part::from_bytes(
-            {0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a}, "image/png"));
-        out.emplace_back("image as base64 bytes", llmap::request{.messages = {m}});
-    }
+    out.emplace_back("image by URL", llmap::request{.messages = {image_by_url()}});
+    out.emplace_back("image as base64 bytes", llmap::request{.messages = {image_as_bytes()}});
     {
         llmap::message m = llmap::message::user("Summarise the document.");
         m.content.emplace_back(
@@ -432,20 +257,6 @@ std::vector<std::pair<std::string, llmap::request>> scenarios() {
     return out;
 }
 
-json::value reference_body(std::string_view label) {
-    std::ifstream in(conformance_dir + "/sdk-requests/requests.jsonl");
-    BOOST_REQUIRE_MESSAGE(in, "cannot read sdk-requests/requests.jsonl");
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty())
-            continue;
-        auto const v = json::parse(line);
-        if (v.at("label").as_string() == label)
-            return v.at("body");
-    }
-    BOOST_FAIL("no reference request labelled " << label);
-    return {};
-}
-
 // The AI SDK sends every content as text blocks, the official SDK as strings: the API takes
 // a string as one text block, so the two compare equal here.
 json::value as_blocks(json::value v) {
@@ -463,67 +274,35 @@ json::value as_blocks(json::value v) {
 } // namespace
 
 BOOST_AUTO_TEST_CASE(anthropic_requests_conform_to_the_openapi_spec) {
-    auto const start = std::chrono::steady_clock::now();
-    fixture f{"anthropic-openapi-curated.langchain_dart.json", true};
-    std::cout << "conformance.anthropic: Prism up after "
-              << std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - start)
-                         .count() /
-                     1000.0
-              << " s\n";
+    world<providers> w(curated_spec());
 
-    auto claude = f.reg.model<"anthropic:claude-sonnet-4-5">();
-    for (auto const& scenario : scenarios()) {
-        std::string const& name = scenario.first;
-        llmap::request const& req = scenario.second;
-        check(f, "messages/" + name, kind::answer, [&] { claude.complete(req); });
-    }
-    auto thinking = f.reg.model<"anthropic:claude-sonnet-4-5">();
+    auto claude = w.reg.model<"anthropic:claude-sonnet-4-5">();
+    for (auto const& [name, req] : scenarios())
+        w.complete("messages/" + name, claude, req);
+    auto thinking = w.reg.model<"anthropic:claude-sonnet-4-5">();
     thinking.thinking_budget(2048);
-    check(f, "messages/thinking budget", kind::answer,
-          [&] { thinking.complete({.prompt = "2 + 2?", .max_output_tokens = 64}); });
+    w.complete("messages/thinking budget", thinking, {.prompt = "2 + 2?", .max_output_tokens = 64});
 
     // The reference scenario, checked against the bodies the official SDK and the AI SDK sent.
-    llmap::request const reference{.system = "You are a terse assistant.",
-                                   .prompt = "Say hello.",
-                                   .max_output_tokens = 64,
-                                   .temperature = 0.2};
-    auto wire_body = [&] { return json::parse(f.t.log().back().request_body); };
-    check(f, "messages/reference", kind::answer, [&] { claude.complete(reference); });
-    BOOST_TEST(wire_body() == reference_body("anthropic-sdk/messages"),
-               "messages vs anthropic-sdk/messages");
-    BOOST_TEST(wire_body() == reference_body("anthropic-sdk@0.x/messages"),
-               "messages vs anthropic-sdk@0.x/messages");
-    BOOST_TEST(as_blocks(wire_body()) == as_blocks(reference_body("ai-sdk/anthropic/generateText")),
+    llmap::request const reference = reference_request();
+    w.complete("messages/reference", claude, reference);
+    w.sent_as("anthropic-sdk/messages");
+    w.sent_as("anthropic-sdk@0.x/messages");
+    BOOST_TEST(as_blocks(w.last_body()) ==
+                   as_blocks(reference_body("ai-sdk/anthropic/generateText")),
                "messages vs ai-sdk/anthropic/generateText");
-    check(f, "messages/reference stream", kind::stream,
-          [&] { claude.stream(reference, [](llmap::stream_event const&) {}); });
-    BOOST_TEST(wire_body() == reference_body("anthropic-sdk/messages-stream"),
-               "messages stream vs anthropic-sdk/messages-stream");
-    BOOST_TEST(as_blocks(wire_body()) == as_blocks(reference_body("ai-sdk/anthropic/streamText")),
+    w.stream("messages/reference stream", claude, reference);
+    w.sent_as("anthropic-sdk/messages-stream");
+    BOOST_TEST(as_blocks(w.last_body()) == as_blocks(reference_body("ai-sdk/anthropic/streamText")),
                "messages stream vs ai-sdk/anthropic/streamText");
 
     // Streams of the other scenarios: their requests.
-    for (auto const& scenario : scenarios()) {
-        std::string const& name = scenario.first;
-        llmap::request const& req = scenario.second;
-        if (name == "system + user")
-            continue; // the reference stream above
-        check(f, "messages/stream " + name, kind::stream,
-              [&] { claude.stream(req, [](llmap::stream_event const&) {}); });
-    }
+    for (auto const& [name, req] : scenarios())
+        if (name != "system + user") // the reference stream above
+            w.stream("messages/stream " + name, claude, req);
 
-    auto const secs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now() - start)
-                          .count() /
-                      1000.0;
-    std::cout << "conformance.anthropic: " << f.n.validated
-              << " requests validated by Prism: " << f.n.clean << " valid (" << f.n.streams
-              << " streaming requests forwarded), " << f.n.violations << " violations of ours, "
-              << f.n.spec_faults << " spec fault hits (" << system_fault << "; "
-              << stop_sequence_fault << "), of which " << f.n.overlaps
-              << " of the undocumented one: " << overlap_fault << "; " << secs << " s\n";
-    BOOST_TEST(f.n.violations == 0);
+    w.summary();
+    BOOST_TEST(w.n.violations == 0);
 }
 
 BOOST_AUTO_TEST_CASE(tools_documents_and_images_conform_to_the_official_mirror) {
@@ -532,8 +311,12 @@ BOOST_AUTO_TEST_CASE(tools_documents_and_images_conform_to_the_official_mirror) 
     // official spec too, whose unions are pinned. It is of 2024-11: it knows no thinking, no
     // `tool_choice` none, no URL sources and no cache markers (then a beta), so those
     // scenarios, and no other, are left to the curated spec.
-    fixture f{"anthropic-hosted_spec.laszukdawid-2024-11.json", false};
-    auto claude = f.reg.model<"anthropic:claude-3-5-sonnet-20241022">();
+    auto mirror = curated_spec();
+    mirror.label = "conformance.anthropic (official mirror, 2024-11)";
+    mirror.spec = "anthropic-hosted_spec.laszukdawid-2024-11.json";
+    mirror.strip_prefix = ""; // its paths hold the /v1
+    world<providers> w(std::move(mirror));
+    auto claude = w.reg.model<"anthropic:claude-3-5-sonnet-20241022">();
     auto const stale = [](const llmap::request& r) {
         if (r.reasoning || (r.tool_choice && r.tool_choice->mode == llmap::tool_choice::kind::none))
             return true;
@@ -553,16 +336,13 @@ BOOST_AUTO_TEST_CASE(tools_documents_and_images_conform_to_the_official_mirror) 
         return false;
     };
     int left = 0;
-    for (auto const& scenario : scenarios()) {
-        std::string const& name = scenario.first;
-        llmap::request const& req = scenario.second;
+    for (auto const& [name, req] : scenarios()) {
         if (stale(req)) {
             ++left;
             continue;
         }
-        check(f, "mirror/" + name, kind::answer, [&] { claude.complete(req); });
-        check(f, "mirror/stream " + name, kind::stream,
-              [&] { claude.stream(req, [](llmap::stream_event const&) {}); });
+        w.complete("mirror/" + name, claude, req);
+        w.stream("mirror/stream " + name, claude, req);
     }
     {
         // The parallel tool round trip, without the thinking this spec does not know.
@@ -576,13 +356,10 @@ BOOST_AUTO_TEST_CASE(tools_documents_and_images_conform_to_the_official_mirror) 
         req.reasoning.reset();
         auto& call = req.messages[1].content;
         call.erase(call.begin(), call.begin() + 2);
-        check(f, "mirror/parallel tool round trip", kind::answer, [&] { claude.complete(req); });
+        w.complete("mirror/parallel tool round trip", claude, req);
     }
-    std::cout << "conformance.anthropic (official mirror, 2024-11): " << f.n.validated
-              << " requests validated by Prism: " << f.n.clean << " valid (" << f.n.streams
-              << " streaming requests forwarded), " << f.n.violations << " violations of ours, "
-              << f.n.spec_faults << " spec fault hits; " << left
-              << " scenarios use what this spec predates\n";
-    BOOST_TEST(f.n.violations == 0);
-    BOOST_TEST(f.n.spec_faults == 0);
+    std::cout << "  " << left << " scenarios use what this spec predates\n";
+    w.summary();
+    BOOST_TEST(w.n.violations == 0);
+    BOOST_TEST(w.n.spec_faults == 0);
 }
