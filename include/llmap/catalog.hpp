@@ -32,6 +32,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace llmap {
 
@@ -172,17 +173,36 @@ struct check_in_catalog {
                              "error names it); test llmap::catalog::contains<id> first");
 };
 
+// The id, spelled where the compiler prints it: GCC prints a fixed_string template argument as
+// a string, Clang 14 as numbers, so under Clang the id is a pack of characters.
+#if defined(__clang__)
+template <char...>
+struct model_id_not_in_catalog {
+    static constexpr bool known = false;
+};
+template <fixed_string Id, std::size_t... I>
+auto spell_missing_model(std::index_sequence<I...>) -> model_id_not_in_catalog<Id.data_[I]...>;
+template <fixed_string Id>
+using missing_model_t = decltype(spell_missing_model<Id>(std::make_index_sequence<Id.size()>{}));
+#else
 template <fixed_string Id>
 struct model_id_not_in_catalog {
     static constexpr bool known = false;
 };
+template <fixed_string Id>
+using missing_model_t = model_id_not_in_catalog<Id>;
+#endif
 
 template <bool InCatalog, fixed_string Id>
 struct name_missing_model {};
 template <fixed_string Id>
 struct name_missing_model<false, Id> {
-    static_assert(model_id_not_in_catalog<Id>::known, "llmap: model_info: this id");
+    static_assert(missing_model_t<Id>::known, "llmap: model_info: this id");
 };
+
+/// The refusal of an id the catalog lacks: the message, then the id.
+template <bool InCatalog, fixed_string Id>
+struct require_in_catalog : check_in_catalog<InCatalog>, name_missing_model<InCatalog, Id> {};
 
 inline constexpr model_facts no_model_facts{};
 
@@ -190,8 +210,7 @@ template <fixed_string Id>
 consteval const model_facts& catalog_entry() {
     constexpr std::size_t i = catalog_index(Id.view());
     constexpr bool found = i != not_in_catalog;
-    static_assert(sizeof(check_in_catalog<found>) != 0);
-    static_assert(sizeof(name_missing_model<found, Id>) != 0);
+    static_assert(sizeof(require_in_catalog<found, Id>) != 0); // instantiates the checks
     if constexpr (found)
         return catalog_rows[i];
     else
