@@ -205,6 +205,20 @@ BOOST_AUTO_TEST_CASE(cost_of_an_xai_answer_matches_the_providers_own_figure) {
     BOOST_CHECK_CLOSE_FRACTION(*c, 0.0007084, tolerance);
 }
 
+BOOST_AUTO_TEST_CASE(cost_of_an_openrouter_answer_matches_the_providers_own_figure) {
+    // openai/o4-mini through OpenRouter: prompt_tokens 57, completion_tokens 856 (reasoning 832
+    // of them). OpenRouter reports its own charge, "cost": 0.0038291.
+    auto const body = rig_body(
+        "openrouter/reasoning_usage_matrix/blocking_raw_usage_and_normalized_usage_agree.json", 0);
+    BOOST_TEST_REQUIRE(body.at("usage").at("cost").to_number<double>() == 0.0038291);
+    auto const r = llmap::openai_api::wire::parse_chat_response(body, "openrouter");
+    BOOST_TEST_REQUIRE(r.model == "openai/o4-mini");
+    // Prices 1.1 / 4.4: 57 * 1.1 + 856 * 4.4 = 62.7 + 3766.4 = 3829.1 -> $0.0038291
+    auto const c = llmap::cost(r, "openrouter");
+    BOOST_TEST_REQUIRE(c.has_value());
+    BOOST_CHECK_CLOSE_FRACTION(*c, 0.0038291, tolerance);
+}
+
 BOOST_AUTO_TEST_CASE(cost_of_a_deepseek_answer_with_cache_hits_and_reasoning) {
     // deepseek-v4-flash: prompt_tokens 508 (384 cache hits), completion_tokens 21 (6 reasoning).
     auto const r = llmap::openai_api::wire::parse_chat_response(
