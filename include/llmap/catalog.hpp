@@ -236,10 +236,12 @@ inline constexpr const model_facts& model_info = detail::catalog_entry<Id>();
     the call reported has no known price.
 
     The counts follow @ref usage: `input_tokens` includes the cache reads and writes, and
-    `output_tokens` the reasoning tokens, whatever the provider's wire format (each decoder
-    makes it so: OpenAI's and Gemini's prompt counts already include the cached tokens;
-    Anthropic's `input_tokens` excludes them and its decoder adds them in; Gemini's
-    `thoughtsTokenCount` is outside `candidatesTokenCount` and its decoder adds it in). So:
+    `output_tokens` the reasoning tokens, whatever the provider's wire format. Each decoder
+    makes it so: the prompt counts of OpenAI (both APIs) and the Chat Completions providers
+    already include their cached tokens (DeepSeek's `prompt_tokens` is its cache hits plus
+    misses), and so does Gemini's `promptTokenCount`; Anthropic's `input_tokens` excludes the
+    cache reads and writes, which its decoder adds in; Gemini's `thoughtsTokenCount` and xAI's
+    reasoning tokens are outside the output count, which their decoders add them to. So:
 
         prices = the tier of input_tokens (m.prices_for)
         cost   = (input - cache_read - cache_write) * input
@@ -249,6 +251,12 @@ inline constexpr const model_facts& model_info = detail::catalog_entry<Id>();
     divided by a million. An absent count is zero; a count that is zero needs no price; a
     usage with neither input nor output count, a negative count, or parts larger than their
     whole (more cached tokens than input tokens) gives nothing.
+
+    This is the cost of the tokens only. Not in it: per-request fees (Perplexity's searches,
+    server-side tools), cache storage, and the premium of Anthropic's 1-hour cache writes
+    (the catalog has one cache-write price, the 5-minute one). Cohere bills `billed_units`
+    (kept in `response::raw`), fewer than the processed counts its usage reports: a cost of a
+    Cohere usage overstates it.
 */
 constexpr std::optional<double> cost(const model_facts& m, const usage& u) noexcept {
     if (!u.input_tokens && !u.output_tokens)
