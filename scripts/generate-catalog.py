@@ -8,7 +8,7 @@
 """Regenerate llmap's model catalog, include/llmap/detail/catalog_data.ipp, from a copy of the
 models.dev catalog (github.com/anomalyco/models.dev, MIT licence).
 
-    python3 scripts/generate-catalog.py PATH/TO/models.dev [--commit SHA] [--output FILE]
+    python3 scripts/generate-catalog.py PATH/TO/models.dev --commit SHA [--output FILE]
 
 PATH/TO/models.dev is the folder that holds `providers/` and `models/`. The build never reads
 it: the generated file is committed, and this script is how it is refreshed when providers
@@ -121,10 +121,10 @@ def load_model(src, path):
     return data
 
 
-def number(v):
+def number(v, where):
     """A C++ literal for a price: the shortest spelling that reads back the same double."""
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
-        raise ValueError(f"not a price: {v!r}")
+        sys.exit(f"generate-catalog: {where}: not a price: {v!r}")
     s = repr(float(v))
     return s[:-2] if s.endswith(".0") else s
 
@@ -136,7 +136,7 @@ def prices(table, where):
             table[key] = table.pop(alias)
     fields = []
     for k in PRICE_KEYS:
-        fields.append(number(table[k]) if k in table else "{}")
+        fields.append(number(table[k], where) if k in table else "{}")
     return "{" + ", ".join(fields) + "}"
 
 
@@ -173,8 +173,8 @@ def is_embedding(data):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("source", type=pathlib.Path, help="the models.dev folder")
-    ap.add_argument("--commit", default="f3fc69229967",
-                    help="the models.dev commit the folder is a copy of (for the banner)")
+    ap.add_argument("--commit", required=True,
+                    help="the models.dev commit the folder is a copy of, named in the banner")
     ap.add_argument("--output", type=pathlib.Path, default=DEFAULT_OUTPUT)
     args = ap.parse_args()
     src = args.source
