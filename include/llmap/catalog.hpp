@@ -68,14 +68,11 @@ struct price_tier {
     cohere-embed, mistral-embed, "Gemini Embedding 001").
 */
 struct model_facts {
-    /// The most price tiers a model has; the generator refuses data with more.
-    static constexpr std::size_t max_tiers = 4;
-
     std::string_view id{}; ///< `"provider:model"`, the provider an llmap registry name
     std::optional<std::int64_t> context_window{}; ///< tokens, input and output together
     std::optional<std::int64_t> max_output{};     ///< tokens
     token_prices price{};                         ///< the base prices
-    price_tier tiers_[max_tiers]{}; ///< the tiers, by increasing threshold (see `tiers()`)
+    const price_tier* tiers_ = nullptr; ///< the tiers, by increasing threshold (see `tiers()`)
     std::size_t tier_count = 0;
     bool tools = false;
     bool attachments = false;
