@@ -13,6 +13,7 @@
 */
 
 #include <llmap/any_model.hpp>
+#include <llmap/catalog.hpp>
 #include <llmap/concepts.hpp>
 #include <llmap/config.hpp>
 #include <llmap/default_registry.hpp>

@@ -299,6 +299,15 @@ inline usage chat_usage(const boost::json::object& u, std::string_view provider)
         out.cache_read_tokens = detail::count_member(u, "prompt_cache_hit_tokens", provider);
     if (auto const* c = detail::object_member(u, "completion_tokens_details", provider))
         out.reasoning_tokens = detail::count_member(*c, "reasoning_tokens", provider);
+    // xAI's completion_tokens leaves the reasoning tokens out, as its total_tokens shows
+    // (prompt + completion + reasoning); llmap's output_tokens counts them, as other providers'
+    // completion_tokens do, so that output_tokens is what is billed as output.
+    if (out.input_tokens && out.output_tokens && out.total_tokens && out.reasoning_tokens &&
+        *out.reasoning_tokens > 0 &&
+        *out.total_tokens ==
+            detail::add_counts(detail::add_counts(*out.input_tokens, *out.output_tokens),
+                               *out.reasoning_tokens))
+        out.output_tokens = detail::add_counts(*out.output_tokens, *out.reasoning_tokens);
     return out;
 }
 
