@@ -84,6 +84,24 @@ constexpr capability_set operator|(capability a, capability b) noexcept {
     return capability_set(a) | capability_set(b);
 }
 
+namespace detail {
+
+/** What a call returns that a model type declares but refuses at compile time, as a fallback
+    chain's `stream` when one of its members cannot stream.
+
+    The call is declared so that using it gives llmap's message first (it is `consteval`,
+    so both compilers instantiate it at the call, and it holds the `static_assert`); a call
+    that returns this is never a capability: no concept of llmap, and no `any_model`, counts
+    it.
+*/
+struct refused_call {};
+
+/// A call's result that is not a `refused_call`.
+template <class T>
+concept accepted_call = !std::same_as<std::remove_cvref_t<T>, refused_call>;
+
+} // namespace detail
+
 /// A model that answers a request: `m.complete(req)` returns a `llmap::response`.
 template <class M>
 concept chat_model = requires(M& m, const request& req) {
