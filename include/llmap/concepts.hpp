@@ -154,12 +154,22 @@ constexpr capability_set type_capabilities() noexcept {
     input) the model declares through an optional `capability_set capabilities() const`
     member. A declaration cannot add a capability carried by a member function the type
     lacks (a model without `embed` never reports `embeddings`).
+
+    A model whose type has calls that its run-time parts may lack (the erased fallback chain
+    of `registry::make_fallback`: `embed` on the type, a member that cannot embed) declares
+    everything it can do, the type's capabilities included, with `capability_set
+    all_capabilities() const` instead; that too cannot exceed the type's own.
 */
 template <class M>
 constexpr capability_set capabilities_of(const M& m) noexcept {
     if constexpr (requires {
-                      { m.capabilities() } -> std::convertible_to<capability_set>;
+                      { m.all_capabilities() } -> std::convertible_to<capability_set>;
                   })
+        return capability_set(m.all_capabilities()) &
+               (type_capabilities<M>() | detail::feature_capabilities);
+    else if constexpr (requires {
+                           { m.capabilities() } -> std::convertible_to<capability_set>;
+                       })
         return type_capabilities<M>() |
                (capability_set(m.capabilities()) & detail::feature_capabilities);
     else

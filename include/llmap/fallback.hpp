@@ -362,7 +362,7 @@ auto async_chain(Chain& chain, Request req, std::shared_ptr<stream_relay> relay,
 template <class Chain, class CompletionToken>
 auto chain_async_complete(Chain& chain, const request& req, CompletionToken&& token) {
     return async_chain<response, start_complete>(chain, member_request(chain.options(), req),
-                                                 nullptr, token);
+                                                 nullptr, std::forward<CompletionToken>(token));
 }
 
 template <class Chain, class CompletionToken>
@@ -371,12 +371,14 @@ auto chain_async_stream(Chain& chain, const request& req, async_stream_handler o
     auto relay = std::make_shared<stream_relay>();
     relay->on_event = std::move(on_event);
     return async_chain<response, start_stream>(chain, member_request(chain.options(), req),
-                                               std::move(relay), token);
+                                               std::move(relay),
+                                               std::forward<CompletionToken>(token));
 }
 
 template <class Chain, class CompletionToken>
 auto chain_async_embed(Chain& chain, const embedding_request& req, CompletionToken&& token) {
-    return async_chain<embedding_response, start_embed>(chain, req, nullptr, token);
+    return async_chain<embedding_response, start_embed>(chain, req, nullptr,
+                                                        std::forward<CompletionToken>(token));
 }
 
 /// The capabilities every member has (each member's type, and the features it declares).
@@ -573,8 +575,10 @@ namespace detail {
 
 /** The chain `registry::make_fallback` erases: `any_model` members, known at run time.
 
-    A member that lacks a call fails it with `unsupported_capability`, which does not pass on;
-    `capabilities()` is what every member has.
+    A call that a member lacks fails with `unsupported_capability` before any member is asked
+    (the static chain does not compile it); its capabilities are what every member has. The
+    asynchronous forms cannot be known of an `any_model`: a member without one fails with
+    `unsupported_capability`, which does not pass on.
 */
 class dynamic_fallback {
 public:
@@ -582,13 +586,20 @@ public:
                      fallback_options options)
         : ids_(std::move(ids)), members_(std::move(members)), options_(std::move(options)) {}
 
-    response complete(const request& req) { return chain_complete(*this, req); }
+    response complete(const request& req) {
+        require(capability::chat, "chat");
+        return chain_complete(*this, req);
+    }
 
     response stream(const request& req, stream_handler on_event) {
+        require(capability::streaming, "streaming");
         return chain_stream(*this, req, on_event);
     }
 
-    embedding_response embed(const embedding_request& req) { return chain_embed(*this, req); }
+    embedding_response embed(const embedding_request& req) {
+        require(capability::embeddings, "embeddings");
+        return chain_embed(*this, req);
+    }
 
     template <class CompletionToken>
     auto async_complete(const request& req, CompletionToken&& token) {
@@ -606,7 +617,8 @@ public:
         return chain_async_embed(*this, req, std::forward<CompletionToken>(token));
     }
 
-    capability_set capabilities() const noexcept {
+    /// What every member can do (see `llmap::capabilities_of`).
+    capability_set all_capabilities() const noexcept {
         capability_set s = members_.front().capabilities();
         for (auto const& m : members_)
             s = s & m.capabilities();
@@ -623,6 +635,17 @@ public:
     }
 
 private:
+    // A call that not every member has is refused before any member is asked, as the static
+    // chain refuses it at compile time.
+    void require(capability c, const char* what) const {
+        for (std::size_t i = 0; i != members_.size(); ++i)
+            if (!members_[i].supports(c))
+                throw error(errc::unsupported_capability, "llmap: member '" + ids_[i] +
+                                                              "' of this fallback chain does not "
+                                                              "support " +
+                                                              what);
+    }
+
     std::vector<std::string> ids_;
     std::vector<any_model> members_;
     fallback_options options_;
