@@ -195,16 +195,6 @@ inline request member_request(const fallback_options& o, request req) {
     return req;
 }
 
-inline const embedding_request& member_request(const fallback_options&,
-                                               const embedding_request& req,
-                                               std::optional<embedding_request>&) {
-    return req;
-}
-
-inline embedding_request member_request(const fallback_options&, embedding_request req) {
-    return req;
-}
-
 template <class Result>
 void mark_answer(Result& r, std::string_view member) {
     if constexpr (requires { r.answered_by; })
