@@ -19,6 +19,8 @@
 #include <llmap/http/options.hpp>
 #include <llmap/registry.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/compose.hpp>
 
 #include <array>
@@ -292,10 +294,13 @@ struct start_embed {
 };
 
 /** The composed operation of a chain's asynchronous calls: each member's own asynchronous
-    call, one after the other, never blocking. A member's initiating function that throws
-    (a missing key) throws out of the chain's initiating function for the first member, as
-    every asynchronous call of llmap does, and out of the completion that started it for a
-    later one.
+    call, one after the other, never blocking.
+
+    A member's initiating function may throw (a missing key): for the first member that
+    throws out of the chain's initiating function, as every asynchronous call of llmap does;
+    for a later one, started from a completion, it is that member's failure. So a member gets
+    a handler that refers to the operation (with its executor and cancellation slot), not the
+    operation itself, which stays in reach if the member's initiation throws.
 */
 template <class Chain, class Result, class Request, class Start>
 struct async_chain_op {
@@ -336,7 +341,22 @@ private:
     void launch(Self& self) {
         std::size_t const i = st->next++;
         async_chain_state<Request>& state = *st; // on the heap: stays put while self moves
-        chain->with_member(i, [&](auto& m) { Start{}(m, state, std::move(self)); });
+        auto held = std::make_shared<std::optional<Self>>(std::move(self));
+        auto handler = boost::asio::bind_cancellation_slot(
+            (*held)->get_cancellation_state().slot(),
+            boost::asio::bind_executor((*held)->get_executor(),
+                                       [held](std::exception_ptr e, Result r) {
+                                           Self op = std::move(**held);
+                                           op(e, std::move(r));
+                                       }));
+        try {
+            chain->with_member(i, [&](auto& m) { Start{}(m, state, std::move(handler)); });
+        } catch (...) {
+            if (i == 0)
+                throw;
+            Self op = std::move(**held);
+            op(std::current_exception(), Result{});
+        }
     }
 };
 

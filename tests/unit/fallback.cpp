@@ -433,6 +433,42 @@ BOOST_AUTO_TEST_CASE(asynchronous_calls_fail_with_every_error) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_later_member_that_cannot_start_fails_the_call) {
+    // The second member has no key: its initiating function throws, inside the first
+    // member's completion. The call completes with that error (which does not pass on).
+    ts::test_server first(failing(failure::overloaded_529));
+    ts::test_server second(answer_as_openai);
+    llmap::provider_config a;
+    a.api_key = anthropic_key;
+    a.base_url = first.url("/v1");
+    a.transport.retry.max_retries = 0;
+    llmap::provider_config o;
+    o.base_url = second.url("/v1");
+    providers reg{{"anthropic", a}, {"openai-chat", o}};
+    auto m = reg.fallback<"anthropic:claude-sonnet-4-5", "openai-chat:gpt-4o">();
+    llmap::any_model erased = reg.make_fallback({first_id, second_id});
+    auto code_of = [](auto&& future) {
+        try {
+            future.get();
+        } catch (const llmap::fallback_error&) {
+            return boost::system::error_code(llmap::errc::unsupported_capability); // not this
+        } catch (const llmap::error& e) {
+            return e.code();
+        }
+        return boost::system::error_code();
+    };
+    BOOST_TEST((code_of(m.async_complete(question, boost::asio::use_future)) ==
+                llmap::errc::missing_api_key));
+    BOOST_TEST((code_of(m.async_stream(
+                    question, [](const llmap::stream_event&) {}, boost::asio::use_future)) ==
+                llmap::errc::missing_api_key));
+    BOOST_TEST((code_of(erased.async_complete(question, boost::asio::use_future)) ==
+                llmap::errc::missing_api_key));
+    BOOST_CHECK_THROW(m.complete(question), llmap::error);
+    BOOST_TEST(first.request_count() == 4u);
+    BOOST_TEST(second.request_count() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(make_fallback_erases_the_same_chain) {
     ts::test_server first(failing(failure::rate_limited_429));
     ts::test_server second(answer_as_openai);
