@@ -479,6 +479,37 @@ BOOST_AUTO_TEST_CASE(a_later_member_that_cannot_start_fails_the_call) {
     BOOST_TEST(second.request_count() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(embeddings_pass_on_too) {
+    // Two OpenAI endpoints, the first unavailable; the second replays a recorded embedding.
+    fx::exchange recorded;
+    for (auto& e : fx::rig_exchanges("openai"))
+        if (e.path == "/v1/embeddings" && e.status == 200) {
+            recorded = std::move(e);
+            break;
+        }
+    BOOST_REQUIRE(!recorded.response_body.empty());
+    ts::test_server first(failing(failure::unavailable_503));
+    ts::test_server second([&](const ts::test_server::request&, ts::test_session& s) {
+        write_response(s, 200, "application/json", recorded.response_body);
+    });
+    using embedders = llmap::registry<llmap::openai, llmap::as<"openai-backup", llmap::openai>>;
+    llmap::provider_config c;
+    c.api_key = openai_key;
+    c.transport.retry.max_retries = 0;
+    embedders reg{{"openai", c.with_base_url(first.url("/v1"))},
+                  {"openai-backup", c.with_base_url(second.url("/v1"))}};
+    auto m =
+        reg.fallback<"openai:text-embedding-3-small", "openai-backup:text-embedding-3-large">();
+    auto const expected = wire::parse_embeddings_response(json::parse(recorded.response_body));
+    llmap::embedding_request const req{.inputs = {"hello"}};
+    BOOST_TEST((m.embed(req).vectors == expected.vectors));
+    BOOST_TEST((m.async_embed(req, boost::asio::use_future).get().vectors == expected.vectors));
+    BOOST_TEST(first.request_count() == 2u);
+    BOOST_REQUIRE(second.request_count() == 2u);
+    BOOST_TEST(model_in(first.requests()[0].body) == "text-embedding-3-small");
+    BOOST_TEST(model_in(second.requests()[1].body) == "text-embedding-3-large");
+}
+
 BOOST_AUTO_TEST_CASE(make_fallback_erases_the_same_chain) {
     ts::test_server first(failing(failure::rate_limited_429));
     ts::test_server second(answer_as_openai);
