@@ -255,14 +255,16 @@ private:
                 return object<M>(b)->stream(r, h);
             };
         if constexpr (requires(M & m, const request& r, complete_handler&& h) {
-                          m.async_complete(r, std::move(h));
+                          { m.async_complete(r, std::move(h)) } -> detail::accepted_call;
                       })
             v.async_complete = [](unsigned char* b, const request& r, complete_handler&& h) {
                 object<M>(b)->async_complete(r, std::move(h));
             };
         if constexpr (requires(M & m, const request& r, async_stream_handler&& e,
                                complete_handler&& h) {
-                          m.async_stream(r, std::move(e), std::move(h));
+                          {
+                              m.async_stream(r, std::move(e), std::move(h))
+                              } -> detail::accepted_call;
                       })
             v.async_stream = [](unsigned char* b, const request& r, async_stream_handler&& e,
                                 complete_handler&& h) {
@@ -273,7 +275,7 @@ private:
                 return object<M>(b)->embed(r);
             };
         if constexpr (requires(M & m, const embedding_request& r, embed_handler&& h) {
-                          m.async_embed(r, std::move(h));
+                          { m.async_embed(r, std::move(h)) } -> detail::accepted_call;
                       })
             v.async_embed = [](unsigned char* b, const embedding_request& r, embed_handler&& h) {
                 object<M>(b)->async_embed(r, std::move(h));

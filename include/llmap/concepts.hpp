@@ -85,6 +85,24 @@ constexpr capability_set operator|(capability a, capability b) noexcept {
     return capability_set(a) | capability_set(b);
 }
 
+namespace detail {
+
+/** What a call returns that a model type declares but refuses at compile time, as a fallback
+    chain's `stream` when one of its members cannot stream.
+
+    The call is declared so that using it gives llmap's message first (it is `consteval`,
+    so both compilers instantiate it at the call, and it holds the `static_assert`); a call
+    that returns this is never a capability: no concept of llmap, and no `any_model`, counts
+    it.
+*/
+struct refused_call {};
+
+/// A call's result that is not a `refused_call`.
+template <class T>
+concept accepted_call = !std::same_as<std::remove_cvref_t<T>, refused_call>;
+
+} // namespace detail
+
 /// A model that answers a request: `m.complete(req)` returns a `llmap::response`.
 template <class M>
 concept chat_model = requires(M& m, const request& req) {
@@ -146,12 +164,22 @@ constexpr capability_set type_capabilities() noexcept {
     input) the model declares through an optional `capability_set capabilities() const`
     member. A declaration cannot add a capability carried by a member function the type
     lacks (a model without `embed` never reports `embeddings`).
+
+    A model whose type has calls that its run-time parts may lack (the erased fallback chain
+    of `registry::make_fallback`: `embed` on the type, a member that cannot embed) declares
+    everything it can do, the type's capabilities included, with `capability_set
+    all_capabilities() const` instead; that too cannot exceed the type's own.
 */
 template <class M>
 constexpr capability_set capabilities_of(const M& m) noexcept {
     if constexpr (requires {
-                      { m.capabilities() } -> std::convertible_to<capability_set>;
+                      { m.all_capabilities() } -> std::convertible_to<capability_set>;
                   })
+        return capability_set(m.all_capabilities()) &
+               (type_capabilities<M>() | detail::feature_capabilities);
+    else if constexpr (requires {
+                           { m.capabilities() } -> std::convertible_to<capability_set>;
+                       })
         return type_capabilities<M>() |
                (capability_set(m.capabilities()) & detail::feature_capabilities);
     else

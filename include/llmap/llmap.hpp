@@ -18,6 +18,7 @@
 #include <llmap/config.hpp>
 #include <llmap/default_registry.hpp>
 #include <llmap/error.hpp>
+#include <llmap/fallback.hpp>
 #include <llmap/fixed_string.hpp>
 #include <llmap/generate.hpp>
 #include <llmap/id.hpp>

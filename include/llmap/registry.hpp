@@ -38,6 +38,10 @@
 
 namespace llmap {
 
+// Fallback chains (<llmap/fallback.hpp> defines them, and the registry's members that make
+// them: a program that makes none does not compile them).
+struct fallback_options;
+
 /** Register provider `P` under the name `Name` instead of its own.
 
     For aliases, and for several endpoints of one kind of provider in one registry.
@@ -495,6 +499,40 @@ public:
             return detail::no_model{};
         }
     }
+
+    /** A fallback chain of the models literal ids name: a `llmap::fallback_model` over their
+        concrete types, which asks each in turn until one answers (see `fallback_model` for
+        the rules). Defined by <llmap/fallback.hpp>.
+
+        Fewer than two ids, a malformed id or an unknown provider does not compile.
+
+        @par Example
+        @code
+        auto m = reg.fallback<"anthropic:claude-sonnet-4-5", "openai:gpt-4o">();
+        auto r = m.complete(req); // r.answered_by names the member that answered
+        @endcode
+    */
+    template <fixed_string... Ids>
+    auto fallback() const;
+
+    /// A fallback chain with options (which errors pass on, the members' retries).
+    template <fixed_string... Ids>
+    auto fallback(const fallback_options& options) const;
+
+    /** A fallback chain of the models run-time ids name, erased. Defined by
+        <llmap/fallback.hpp>.
+        @throws llmap::error `invalid_model_id` or `unknown_provider` as `make`, for the first
+        id that does not resolve; `invalid_model_id` for fewer than two ids.
+    */
+    any_model make_fallback(std::initializer_list<std::string_view> ids) const;
+    any_model make_fallback(std::initializer_list<std::string_view> ids,
+                            const fallback_options& options) const;
+
+    /// The same, for ids in a range (of strings, or anything a `std::string_view` is made of).
+    template <class Ids>
+    any_model make_fallback(const Ids& ids) const;
+    template <class Ids>
+    any_model make_fallback(const Ids& ids, const fallback_options& options) const;
 
     /** Call `f` with the model a runtime id names.
 

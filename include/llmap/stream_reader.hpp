@@ -38,7 +38,9 @@ namespace llmap {
 /// A model whose streams can be read with `open_stream`: it has `async_stream`.
 template <class M>
 concept async_streaming_model = requires(M& m, const request& req, async_stream_handler h) {
-    m.async_stream(req, std::move(h), [](std::exception_ptr, response) {});
+    {
+        m.async_stream(req, std::move(h), [](std::exception_ptr, response) {})
+        } -> detail::accepted_call;
 };
 
 namespace detail {

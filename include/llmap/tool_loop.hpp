@@ -308,7 +308,9 @@ constexpr bool check_toolset() {
 
 template <class Model>
 concept async_chat_model = requires(Model& m, const request& r) {
-    m.async_complete(r, [](std::exception_ptr, response) {});
+    {
+        m.async_complete(r, [](std::exception_ptr, response) {})
+        } -> detail::accepted_call;
 };
 
 } // namespace detail

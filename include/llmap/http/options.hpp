@@ -8,6 +8,10 @@
 #ifndef LLMAP_HTTP_OPTIONS_HPP
 #define LLMAP_HTTP_OPTIONS_HPP
 
+#include <llmap/error.hpp>
+
+#include <boost/system/error_code.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdlib>
@@ -66,6 +70,20 @@ struct retry_policy {
 
     bool operator==(const retry_policy&) const = default;
 };
+
+/// True for an HTTP status that `retry_policy` retries: 408, 409, 429 and every 5xx (Anthropic's
+/// 529 "overloaded" included).
+constexpr bool retryable_status(unsigned status) noexcept {
+    return status == 408 || status == 409 || status == 429 || (status >= 500 && status <= 599);
+}
+
+/// True for a transport error that `retry_policy` retries: a connection that could not be
+/// made (`connection_failed`, `connect_timeout`) or that closed or was reset before the
+/// response ended (`connection_closed`).
+inline bool retryable_error(boost::system::error_code ec) noexcept {
+    return ec == errc::connection_failed || ec == errc::connection_closed ||
+           ec == errc::connect_timeout;
+}
 
 /** Certificate verification settings.
 

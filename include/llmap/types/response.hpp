@@ -131,6 +131,12 @@ struct response {
     */
     std::vector<std::pair<std::string, std::string>> headers{};
 
+    /** Which member of a fallback chain answered: its model id as the chain was given it
+        (`"anthropic:claude-sonnet-4-5"`); empty for a call not made through a chain (see
+        `llmap::fallback_model`). Not compared by `==`: the same answer may come another way.
+    */
+    std::string answered_by{};
+
     /// Return the value of the header field `name` (case-insensitive), or empty.
     std::string header(std::string_view name) const {
         auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
@@ -169,7 +175,8 @@ struct response {
         return out;
     }
 
-    /// Equal content, finish, usage, id, model, warnings and raw body (`headers` aside).
+    /// Equal content, finish, usage, id, model, warnings and raw body (`headers` and
+    /// `answered_by` aside).
     bool operator==(const response& o) const {
         return content == o.content && finish == o.finish &&
                raw_finish_reason == o.raw_finish_reason && usage == o.usage && id == o.id &&

@@ -470,15 +470,6 @@ inline bool closed_while_idle(error_code ec) {
            ec == net::ssl::error::stream_truncated || ec == net::error::connection_aborted;
 }
 
-inline bool retryable_status(unsigned s) {
-    return s == 408 || s == 409 || s == 429 || (s >= 500 && s <= 599);
-}
-
-inline bool retryable_error(error_code ec) {
-    return ec == errc::connection_failed || ec == errc::connection_closed ||
-           ec == errc::connect_timeout;
-}
-
 /** Parse an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form RFC 9110 requires.
 
     In seconds: a nanosecond `system_clock::time_point` ends in 2262, and a server may name
