@@ -100,7 +100,9 @@ struct model_facts {
 };
 
 namespace detail {
+#ifndef LLMAP_DOXYGEN // the generated data is not part of the reference
 #include <llmap/detail/catalog_data.ipp>
+#endif
 
 inline constexpr std::size_t not_in_catalog = static_cast<std::size_t>(-1);
 
@@ -232,7 +234,7 @@ inline constexpr const model_facts& model_info = detail::catalog_entry<Id>();
 /** The cost in US dollars of a call that used `u` on the model `m`, or nothing if a count
     the call reported has no known price.
 
-    The counts follow @ref usage: `input_tokens` includes the cache reads and writes, and
+    The counts follow `llmap::usage`: `input_tokens` includes the cache reads and writes, and
     `output_tokens` the reasoning tokens, whatever the provider's wire format. Each decoder
     makes it so: the prompt counts of OpenAI (both APIs) and the Chat Completions providers
     already include their cached tokens (DeepSeek's `prompt_tokens` is its cache hits plus
@@ -298,7 +300,8 @@ constexpr std::optional<double> cost(const model_facts& m, const usage& u) noexc
     the argument. The provider may answer with a dated snapshot (`gpt-4o-mini-2024-07-18`
     for `gpt-4o-mini`); the catalog prices only the snapshots it lists, as a snapshot may be
     priced apart (`gpt-4o-2024-05-13` is not `gpt-4o`). To price by the id one asked for
-    instead: `llmap::cost(*llmap::catalog::find("openai:gpt-4o-mini"), r.usage)`.
+    instead, look it up and price the usage: `cost(facts, r.usage)`, the facts from
+    `catalog::find("openai:gpt-4o-mini")`.
 */
 inline std::optional<double> cost(const response& r, std::string_view provider) {
     const model_facts* m = catalog::find(provider, r.model);

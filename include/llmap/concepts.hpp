@@ -17,6 +17,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <string_view>
 #include <type_traits>
@@ -120,6 +121,32 @@ concept streaming_model = requires(M& m, const request& req, stream_handler h) {
 template <class M>
 concept embedding_model = requires(M& m, const embedding_request& req) {
     { m.embed(req) } -> std::same_as<embedding_response>;
+};
+
+/// A model that answers asynchronously: `m.async_complete(req, token)` with any completion
+/// token, completing with `void(std::exception_ptr, llmap::response)`.
+template <class M>
+concept async_chat_model = requires(M& m, const request& r) {
+    {
+        m.async_complete(r, [](std::exception_ptr, response) {})
+        } -> detail::accepted_call;
+};
+
+/// A model that streams asynchronously: `m.async_stream(req, on_event, token)` (the model
+/// `llmap::open_stream` reads).
+template <class M>
+concept async_streaming_model = requires(M& m, const request& req, async_stream_handler h) {
+    {
+        m.async_stream(req, std::move(h), [](std::exception_ptr, response) {})
+        } -> detail::accepted_call;
+};
+
+/// A model that embeds asynchronously: `m.async_embed(req, token)`.
+template <class M>
+concept async_embedding_model = requires(M& m, const embedding_request& r) {
+    {
+        m.async_embed(r, [](std::exception_ptr, embedding_response) {})
+        } -> detail::accepted_call;
 };
 
 /// Anything a provider can hand out: movable, and able to do at least one thing.

@@ -96,16 +96,20 @@ class fallback_error : public error {
 public:
     /// `failures` must not be empty.
     explicit fallback_error(std::vector<fallback_failure> failures)
-        : error(failures.back().failure.code(), describe(failures)),
-          failures_(std::make_shared<const std::vector<fallback_failure>>(std::move(failures))) {
-        auto const& last = failures_->back().failure;
-        with_provider_details(last.http_status(), last.provider_error_type(), last.request_id());
-    }
+        : error(last_of(failures, describe(failures))),
+          failures_(std::make_shared<const std::vector<fallback_failure>>(std::move(failures))) {}
 
     /// Each member's error, in the chain's order.
     const std::vector<fallback_failure>& failures() const noexcept { return *failures_; }
 
 private:
+    // The last member's code, status, error type and request id, with the chain's message.
+    static error last_of(const std::vector<fallback_failure>& failures, std::string message) {
+        auto const& last = failures.back().failure;
+        return detail::error_access::make(last.code(), std::move(message), last.http_status(),
+                                          last.provider_error_type(), last.request_id());
+    }
+
     static std::string describe(const std::vector<fallback_failure>& failures) {
         std::string out = "llmap: every model of the fallback chain failed: ";
         for (std::size_t i = 0; i != failures.size(); ++i) {
@@ -156,25 +160,6 @@ template <bool All>
 struct require_fallback_async_embed {
     static_assert(All, "llmap: a member of this fallback chain has no async_embed("
                        "embedding_request, token): the chain has it only if every member has");
-};
-
-template <class M>
-concept fallback_async_complete = requires(M& m, const request& r) {
-    {
-        m.async_complete(r, [](std::exception_ptr, response) {})
-        } -> accepted_call;
-};
-template <class M>
-concept fallback_async_stream = requires(M& m, const request& r, async_stream_handler h) {
-    {
-        m.async_stream(r, std::move(h), [](std::exception_ptr, response) {})
-        } -> accepted_call;
-};
-template <class M>
-concept fallback_async_embed = requires(M& m, const embedding_request& r) {
-    {
-        m.async_embed(r, [](std::exception_ptr, embedding_response) {})
-        } -> accepted_call;
 };
 
 inline bool passes_on(const fallback_options& o, const error& e) {
@@ -481,8 +466,8 @@ public:
         chained.
     */
     template <class CompletionToken>
-    auto async_complete(const request& req, CompletionToken&& token) requires(
-        detail::fallback_async_complete<Members>&&...) {
+    auto async_complete(const request& req,
+                        CompletionToken&& token) requires(async_chat_model<Members>&&...) {
         return detail::chain_async_complete(*this, req, std::forward<CompletionToken>(token));
     }
 
@@ -490,9 +475,10 @@ public:
     template <class CompletionToken>
     consteval detail::refused_call
     async_complete(const request&,
-                   CompletionToken&&) requires(!(detail::fallback_async_complete<Members> && ...)) {
-        static_assert(sizeof(detail::require_fallback_async_complete<(
-                                 detail::fallback_async_complete<Members> && ...)>) != 0);
+                   CompletionToken&&) requires(!(async_chat_model<Members> && ...)) {
+        static_assert(
+            sizeof(detail::require_fallback_async_complete<(async_chat_model<Members> && ...)>) !=
+            0);
         return {};
     }
 
@@ -500,9 +486,8 @@ public:
         HTTP client's thread); completes with `void(std::exception_ptr, llmap::response)`.
     */
     template <class CompletionToken>
-    auto
-    async_stream(const request& req, async_stream_handler on_event,
-                 CompletionToken&& token) requires(detail::fallback_async_stream<Members>&&...) {
+    auto async_stream(const request& req, async_stream_handler on_event,
+                      CompletionToken&& token) requires(async_streaming_model<Members>&&...) {
         return detail::chain_async_stream(*this, req, std::move(on_event),
                                           std::forward<CompletionToken>(token));
     }
@@ -511,16 +496,18 @@ public:
     template <class CompletionToken>
     consteval detail::refused_call
     async_stream(const request&, const async_stream_handler&,
-                 CompletionToken&&) requires(!(detail::fallback_async_stream<Members> && ...)) {
-        static_assert(sizeof(detail::require_fallback_async_stream<(
-                                 detail::fallback_async_stream<Members> && ...)>) != 0);
+                 CompletionToken&&) requires(!(async_streaming_model<Members> && ...)) {
+        static_assert(
+            sizeof(
+                detail::require_fallback_async_stream<(async_streaming_model<Members> && ...)>) !=
+            0);
         return {};
     }
 
     /// Embed asynchronously: completes with `void(std::exception_ptr, embedding_response)`.
     template <class CompletionToken>
     auto async_embed(const embedding_request& req,
-                     CompletionToken&& token) requires(detail::fallback_async_embed<Members>&&...) {
+                     CompletionToken&& token) requires(async_embedding_model<Members>&&...) {
         return detail::chain_async_embed(*this, req, std::forward<CompletionToken>(token));
     }
 
@@ -528,9 +515,10 @@ public:
     template <class CompletionToken>
     consteval detail::refused_call
     async_embed(const embedding_request&,
-                CompletionToken&&) requires(!(detail::fallback_async_embed<Members> && ...)) {
-        static_assert(sizeof(detail::require_fallback_async_embed<(
-                                 detail::fallback_async_embed<Members> && ...)>) != 0);
+                CompletionToken&&) requires(!(async_embedding_model<Members> && ...)) {
+        static_assert(
+            sizeof(detail::require_fallback_async_embed<(async_embedding_model<Members> && ...)>) !=
+            0);
         return {};
     }
 

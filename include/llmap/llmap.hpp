@@ -22,6 +22,7 @@
 #include <llmap/fixed_string.hpp>
 #include <llmap/generate.hpp>
 #include <llmap/id.hpp>
+#include <llmap/middleware.hpp>
 #include <llmap/providers/anthropic.hpp>
 #include <llmap/providers/azure.hpp>
 #include <llmap/providers/cohere.hpp>

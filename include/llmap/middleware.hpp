@@ -90,16 +90,6 @@ concept middleware_layer = std::copy_constructible<L> &&
 namespace detail {
 
 template <class M>
-concept async_chat_model = requires(M& m, const request& r) {
-    m.async_complete(r, [](std::exception_ptr, response) {});
-};
-
-template <class M>
-concept async_streaming_chat_model = requires(M& m, const request& r, async_stream_handler h) {
-    m.async_stream(r, h, [](std::exception_ptr, response) {});
-};
-
-template <class M>
 call_info info_of(const M& m) {
     call_info i{"chat", {}, {}};
     if constexpr (requires { std::string_view(m.provider()); })
@@ -259,12 +249,13 @@ public:
 
     /** Answer a request asynchronously through the layer.
 
+        @param req the request (copied: it need not outlive the call).
         @param token any Asio completion token; the handler's signature is
         `void(std::exception_ptr, llmap::response)`. The handler runs on its associated
         executor (a cached answer is posted to it); a layer's wait runs on a timer there.
     */
     template <class CompletionToken>
-    requires detail::async_chat_model<Model>
+    requires async_chat_model<Model>
     auto async_complete(const request& req, CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, response)>(
             [this](auto handler, request r) {
@@ -273,14 +264,15 @@ public:
             token, req);
     }
 
-    /** Stream asynchronously through the layer: `on_event` (which owns what it captures)
-        gets the events the layer passes on.
+    /** Stream asynchronously through the layer.
 
+        @param req the request (copied: it need not outlive the call).
+        @param on_event gets the events the layer passes on (it owns what it captures).
         @param token any Asio completion token; the handler's signature is
         `void(std::exception_ptr, llmap::response)`.
     */
     template <class CompletionToken>
-    requires detail::async_streaming_chat_model<Model>
+    requires async_streaming_model<Model>
     auto async_stream(const request& req, async_stream_handler on_event, CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, response)>(
             [this](auto handler, request r, async_stream_handler on) {

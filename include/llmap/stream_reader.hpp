@@ -35,14 +35,6 @@
 
 namespace llmap {
 
-/// A model whose streams can be read with `open_stream`: it has `async_stream`.
-template <class M>
-concept async_streaming_model = requires(M& m, const request& req, async_stream_handler h) {
-    {
-        m.async_stream(req, std::move(h), [](std::exception_ptr, response) {})
-        } -> detail::accepted_call;
-};
-
 namespace detail {
 
 /** The events of one stream between the client's thread, which adds them, and the reader,

@@ -306,13 +306,6 @@ constexpr bool check_toolset() {
     return is && !std::is_const_v<T>;
 }
 
-template <class Model>
-concept async_chat_model = requires(Model& m, const request& r) {
-    {
-        m.async_complete(r, [](std::exception_ptr, response) {})
-        } -> detail::accepted_call;
-};
-
 } // namespace detail
 
 /** Run the tool loop: call `model`, run the tool calls of its answer, send the assistant
@@ -521,7 +514,7 @@ template <class Model, class Toolset, class CompletionToken>
 auto async_run_tools(Model& model, request req, Toolset tools, run_options options,
                      CompletionToken&& token) {
     detail::check_toolset<Toolset>();
-    static_assert(sizeof(detail::require_async_model<detail::async_chat_model<Model>>) != 0);
+    static_assert(sizeof(detail::require_async_model<async_chat_model<Model>>) != 0);
     using op = detail::run_tools_op<Model, Toolset>;
     auto st =
         std::make_unique<typename op::state>(std::move(req), std::move(tools), std::move(options));
