@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test command: formatting check, a short fuzzing run (scripts/run-fuzzers.sh, when clang++
-# is there; LLMAP_FUZZ=0 skips it), then build + CTest with GCC and with Clang, each under
-# AddressSanitizer + UBSan.  LLMAP_COMPILERS="gcc" (or "clang") restricts it for quick runs.
+# The test command: formatting check, the API reference (Doxygen, warnings are errors), a short
+# fuzzing run (scripts/run-fuzzers.sh, when clang++ is there; LLMAP_FUZZ=0 skips it), then
+# build + CTest with GCC and with Clang, each under AddressSanitizer + UBSan, and the tests of
+# concurrent code with Clang under ThreadSanitizer. LLMAP_COMPILERS="gcc" (or "clang")
+# restricts it for quick runs.
 # The last thing printed is CTest's summary.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -106,3 +108,20 @@ for compiler in "${compilers[@]}"; do
     echo "=== ${compiler}: configure + build took $((SECONDS - start)) s; test"
     ctest --test-dir "$build_dir" --output-on-failure -j2
 done
+
+# --- ThreadSanitizer: the tests of concurrent code (router, middleware, tools), Clang only ----
+# (GCC 12 refuses Asio's atomic_thread_fence under TSan with -Werror.)
+if [[ " ${compilers[*]} " == *" clang "* ]]; then
+    start=$SECONDS
+    echo "=== clang: configure build/clang-tsan (ThreadSanitizer)"
+    cmake -S . -B build/clang-tsan \
+        -DCMAKE_CXX_COMPILER=clang++ \
+        -DCMAKE_BUILD_TYPE=Debug \
+        -DLLMAP_SANITIZE=ON \
+        -DLLMAP_SANITIZER=thread \
+        -DLLMAP_BUILD_BENCHMARKS=OFF \
+        -DLLMAP_BUILD_EXAMPLES=OFF
+    cmake --build build/clang-tsan -j2
+    echo "=== clang-tsan: configure + build took $((SECONDS - start)) s; test"
+    ctest --test-dir build/clang-tsan --output-on-failure -j2
+fi

@@ -11,6 +11,8 @@
 #include <boost/system/error_code.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -29,6 +31,7 @@ enum class errc {
     missing_api_key,        ///< the provider needs an API key and none was configured
     duplicate_provider,     ///< a name given to `registry::add` is already registered
     empty_model,            ///< use of an empty (default-constructed or moved-from) model
+    no_deployment,          ///< every deployment of a router is resting or at its limit
 
     event_too_large = 100,   ///< a streamed event or line exceeds the parser's size limit
     connection_failed = 101, ///< no connection could be established (resolve, connect)
@@ -74,6 +77,8 @@ public:
             return "duplicate provider name";
         case errc::empty_model:
             return "empty model";
+        case errc::no_deployment:
+            return "no deployment available";
         case errc::event_too_large:
             return "stream event too large";
         case errc::connection_failed:
@@ -135,7 +140,8 @@ namespace detail {
 */
 struct error_access {
     static error make(boost::system::error_code ec, std::string message, int http_status,
-                      std::string type, std::string request_id);
+                      std::string type, std::string request_id,
+                      std::optional<std::chrono::milliseconds> retry_after = {});
 };
 
 } // namespace detail
@@ -167,6 +173,10 @@ public:
     /// The provider's request id (from its response headers), or empty.
     const std::string& request_id() const noexcept { return request_id_; }
 
+    /// How long the provider asked the caller to wait before trying again (its
+    /// `retry-after` or `retry-after-ms` header), if it did.
+    std::optional<std::chrono::milliseconds> retry_after() const noexcept { return retry_after_; }
+
 private:
     friend struct detail::error_access;
 
@@ -174,14 +184,17 @@ private:
     std::string provider_error_type_;
     std::string request_id_;
     int http_status_ = 0;
+    std::optional<std::chrono::milliseconds> retry_after_;
 };
 
 inline error detail::error_access::make(boost::system::error_code ec, std::string message,
-                                        int http_status, std::string type, std::string request_id) {
+                                        int http_status, std::string type, std::string request_id,
+                                        std::optional<std::chrono::milliseconds> retry_after) {
     error e(ec, std::move(message));
     e.http_status_ = http_status;
     e.provider_error_type_ = std::move(type);
     e.request_id_ = std::move(request_id);
+    e.retry_after_ = retry_after;
     return e;
 }
 

@@ -107,7 +107,8 @@ private:
     static error last_of(const std::vector<fallback_failure>& failures, std::string message) {
         auto const& last = failures.back().failure;
         return detail::error_access::make(last.code(), std::move(message), last.http_status(),
-                                          last.provider_error_type(), last.request_id());
+                                          last.provider_error_type(), last.request_id(),
+                                          last.retry_after());
     }
 
     static std::string describe(const std::vector<fallback_failure>& failures) {

@@ -31,6 +31,7 @@
 #include <llmap/providers/openai.hpp>
 #include <llmap/providers/openai_compatible.hpp>
 #include <llmap/registry.hpp>
+#include <llmap/router.hpp>
 #include <llmap/stream_reader.hpp>
 #include <llmap/tool_loop.hpp>
 #include <llmap/tools.hpp>

@@ -17,9 +17,11 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,6 +59,11 @@ using completion_handler =
 */
 LLMAP_DECL void start(std::shared_ptr<client_impl> impl, http_request req, body_callback on_body,
                       completion_handler handler);
+
+/** The wait a server asked for (`retry-after-ms`, `retry-after` in seconds or as an HTTP
+    date), if it did and the value is readable; huge values are capped far beyond any policy.
+*/
+LLMAP_DECL std::optional<std::chrono::milliseconds> server_delay(const http_response& r);
 
 } // namespace detail
 

@@ -506,7 +506,7 @@ inline std::optional<std::chrono::sys_seconds> parse_http_date(const std::string
 */
 inline constexpr std::chrono::milliseconds longest_server_delay{1'000'000'000'000}; // 31 years
 
-inline std::optional<std::chrono::milliseconds> server_delay(const http_response& r) {
+LLMAP_DECL std::optional<std::chrono::milliseconds> server_delay(const http_response& r) {
     // A count of milliseconds (finite, not negative, possibly huge) into range.
     auto clamp_ms = [](double ms) {
         const auto limit = static_cast<double>(longest_server_delay.count());

@@ -101,7 +101,8 @@ struct answer_context {
             make_error_code(errc::http_error),
             "llmap: " + provider + " answered HTTP " + std::to_string(r.status) + ": " + message +
                 (r.attempts > 1 ? " (after " + std::to_string(r.attempts) + " attempts)" : ""),
-            static_cast<int>(r.status), std::move(type), std::move(request_id));
+            static_cast<int>(r.status), std::move(type), std::move(request_id),
+            http::detail::server_delay(r));
     }
 
     /** `failure` with every secret redacted from what a caller can read of it: the one place
@@ -124,9 +125,9 @@ struct answer_context {
             if (message == e.what() && type == e.provider_error_type() &&
                 request_id == e.request_id())
                 return failure;
-            return std::make_exception_ptr(error_access::make(e.code(), std::move(message),
-                                                              e.http_status(), std::move(type),
-                                                              std::move(request_id)));
+            return std::make_exception_ptr(
+                error_access::make(e.code(), std::move(message), e.http_status(), std::move(type),
+                                   std::move(request_id), e.retry_after()));
         } catch (const boost::system::system_error& e) {
             std::string message = redact(e.what());
             if (message == e.what())
