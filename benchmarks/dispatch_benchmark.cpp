@@ -17,8 +17,10 @@
 //                  seed         unordered_map<string, shared_ptr<factory>> + virtual
 //                               factory returning unique_ptr<model_base> (allocates)
 //   (b) call     complete() once through a handle created before the timing loop
-//                  direct, static (the concrete model), any_model, variant (std::visit),
-//                  seed (virtual call through unique_ptr<model_base>)
+//                  direct, static (the concrete model), layered (the static model with a
+//                  no-op middleware layer: what composition costs), hooks (with an empty
+//                  llmap::hooks layer, which copies the request), any_model, variant
+//                  (std::visit), seed (virtual call through unique_ptr<model_base>)
 //   lookup       provider name -> index: llmap's compile-time name table (the very table
 //                registry<...> builds) vs std::unordered_map<std::string_view, int>::find
 //
@@ -48,6 +50,7 @@
 #include <llmap/any_model.hpp>
 #include <llmap/detail/name_table.hpp>
 #include <llmap/fixed_string.hpp>
+#include <llmap/middleware.hpp>
 #include <llmap/registry.hpp>
 #include <llmap/types.hpp>
 
@@ -499,6 +502,26 @@ void call_static(benchmark::State& state) {
     time_calls(state, m, call_member{});
 }
 
+/// A middleware layer that does nothing and only reads the request: what composition costs.
+struct no_op_layer {
+    struct call {};
+    call begin(const llmap::request&, const llmap::call_info&) const { return {}; }
+};
+
+template <std::size_t N>
+void call_layered(benchmark::State& state) {
+    registry_of<N> const reg;
+    auto m = llmap::layered(reg.template model<fixed_id<N>>(), no_op_layer{});
+    time_calls(state, m, call_member{});
+}
+
+template <std::size_t N>
+void call_hooks(benchmark::State& state) {
+    registry_of<N> const reg;
+    auto m = reg.template model<fixed_id<N>>() | llmap::hooks{};
+    time_calls(state, m, call_member{});
+}
+
 template <std::size_t N>
 void call_any_model(benchmark::State& state) {
     registry_of<N> const reg;
@@ -574,9 +597,11 @@ constexpr std::array<contender, 6> create_contenders = {{
     {"seed", "seed       map + virtual factory + new"},
 }};
 
-constexpr std::array<contender, 5> call_contenders = {{
+constexpr std::array<contender, 7> call_contenders = {{
     {"direct", "direct     concrete model    (floor)"},
     {"static", "static     concrete model"},
+    {"layered", "layered    model | no-op layer"},
+    {"hooks", "hooks      model | hooks{} (empty)"},
     {"any_model", "any_model  m.complete(req)"},
     {"variant", "variant    std::visit(f, v)"},
     {"seed", "seed       unique_ptr<base>->complete"},
@@ -607,6 +632,8 @@ void register_size() {
     reg("create", "seed", &create_seed<N>);
     reg("call", "direct", &call_direct<N>);
     reg("call", "static", &call_static<N>);
+    reg("call", "layered", &call_layered<N>);
+    reg("call", "hooks", &call_hooks<N>);
     reg("call", "any_model", &call_any_model<N>);
     reg("call", "variant", &call_variant<N>);
     reg("call", "seed", &call_seed<N>);
@@ -866,6 +893,12 @@ void print_goals(const summary_reporter& rep) {
             static_floor.add(rep.ns(op, "static", n), rep.ns(op, "direct", n),
                              cat({op, " N=", std::to_string(n)}));
     print_goal("static / direct <= 1.05", static_floor, 1.05);
+
+    worst layered;
+    for (auto n : sizes)
+        layered.add(rep.ns("call", "layered", n), rep.ns("call", "static", n),
+                    cat({"call N=", std::to_string(n)}));
+    print_goal("model | no-op middleware / model <= 1.05", layered, 1.05);
 
     worst runtime_seed;
     for (auto who : {"visit", "make", "variant"})

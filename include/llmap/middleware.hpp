@@ -24,7 +24,9 @@
     in-memory LRU of answers, streams replayed) and `rate_limit` (a token bucket).
 
     A layer of your own is a copyable type with `begin(request&, const call_info&)`, which
-    may change the request and returns the state of one call; that state may have
+    may change the request (or `begin(const request&, const call_info&)` for a layer that only
+    reads it: the call then goes on without a copy of the request) and returns the state of
+    one call; that state may have
     - `std::optional<response> replay(const stream_handler* on_event)`: an answer without a
       call (given to the caller, after its events for a stream);
     - `std::chrono::steady_clock::duration wait()`: how long to wait before the call;
@@ -201,19 +203,20 @@ public:
         @throws llmap::error what the wrapped model throws, or what the layer throws.
     */
     response complete(const request& req) requires chat_model<Model> {
-        request r = req;
-        auto call = layer_.begin(r, detail::info_of(model_));
-        if (auto hit = detail::replay(call, nullptr))
-            return std::move(*hit);
-        wait(detail::wait_of(call));
-        try {
-            response out = model_.complete(r);
-            detail::end(call, r, out);
-            return out;
-        } catch (...) {
-            detail::fail(call, r, std::current_exception());
-            throw;
-        }
+        return with_request(req, [&](auto& r) {
+            auto call = layer_.begin(r, detail::info_of(model_));
+            if (auto hit = detail::replay(call, nullptr))
+                return std::move(*hit);
+            wait(detail::wait_of(call));
+            try {
+                response out = model_.complete(r);
+                detail::end(call, r, out);
+                return out;
+            } catch (...) {
+                detail::fail(call, r, std::current_exception());
+                throw;
+            }
+        });
     }
 
     /** Stream the answer to a request through the layer: `on_event` gets the events the
@@ -221,25 +224,26 @@ public:
         @throws llmap::error as `complete`.
     */
     response stream(const request& req, stream_handler on_event) requires streaming_model<Model> {
-        request r = req;
-        auto call = layer_.begin(r, detail::info_of(model_));
-        if (auto hit = detail::replay(call, &on_event))
-            return std::move(*hit);
-        wait(detail::wait_of(call));
-        try {
-            response out;
-            if constexpr (detail::filters_events<decltype(call)>) {
-                out = model_.stream(r, [&](const stream_event& e) { call.event(e, on_event); });
-                detail::finish(call, on_event);
-            } else {
-                out = model_.stream(r, on_event);
+        return with_request(req, [&](auto& r) {
+            auto call = layer_.begin(r, detail::info_of(model_));
+            if (auto hit = detail::replay(call, &on_event))
+                return std::move(*hit);
+            wait(detail::wait_of(call));
+            try {
+                response out;
+                if constexpr (detail::filters_events<decltype(call)>) {
+                    out = model_.stream(r, [&](const stream_event& e) { call.event(e, on_event); });
+                    detail::finish(call, on_event);
+                } else {
+                    out = model_.stream(r, on_event);
+                }
+                detail::end(call, r, out);
+                return out;
+            } catch (...) {
+                detail::fail(call, r, std::current_exception());
+                throw;
             }
-            detail::end(call, r, out);
-            return out;
-        } catch (...) {
-            detail::fail(call, r, std::current_exception());
-            throw;
-        }
+        });
     }
 
     /// Embed through the wrapped model (layers apply to chat calls).
@@ -294,6 +298,21 @@ public:
 private:
     using call_state = decltype(std::declval<Layer&>().begin(std::declval<request&>(),
                                                              std::declval<const call_info&>()));
+
+    // A layer whose `begin` takes the request as `const request&` reads it only: the call
+    // then goes on with the caller's request, not a copy (a layer that does nothing costs
+    // nothing).
+    template <class F>
+    decltype(auto) with_request(const request& req, F&& f) {
+        if constexpr (requires(Layer & l, const request& r, const call_info& c) {
+                          l.begin(r, c);
+                      }) {
+            return f(req);
+        } else {
+            request r = req;
+            return f(r);
+        }
+    }
 
     static void wait(std::chrono::steady_clock::duration d) {
         if (d > d.zero())
@@ -395,7 +414,9 @@ requires model<std::decay_t<Model>> layered_model<std::decay_t<Model>, Layer> la
     return {std::forward<Model>(model), std::move(layer)};
 }
 
-/// `model | layer`: the same as `layered(model, layer)`; layers added later run outside.
+/// `model | layer`: the same as `layered(model, layer)`; layers added later run outside. It is
+/// found through llmap's own layers; with a layer of your own namespace, call
+/// `llmap::layered` or say `using llmap::operator|;`.
 template <class Model, middleware_layer Layer>
 requires model<std::decay_t<Model>> layered_model<std::decay_t<Model>, Layer>
 operator|(Model&& model, Layer layer) {
@@ -512,7 +533,7 @@ struct extract_reasoning {
 
     class call;
 
-    call begin(request&, const call_info&) const;
+    call begin(const request&, const call_info&) const;
 };
 
 class extract_reasoning::call {
@@ -598,7 +619,7 @@ private:
     bool skip_open_;
 };
 
-inline extract_reasoning::call extract_reasoning::begin(request&, const call_info&) const {
+inline extract_reasoning::call extract_reasoning::begin(const request&, const call_info&) const {
     return call(*this);
 }
 
@@ -629,7 +650,7 @@ struct telemetry {
 
     class call;
 
-    call begin(request& r, const call_info& info) const;
+    call begin(const request& r, const call_info& info) const;
 };
 
 class telemetry::call {
@@ -701,7 +722,7 @@ private:
     std::chrono::steady_clock::time_point started_;
 };
 
-inline telemetry::call telemetry::begin(request& r, const call_info& info) const {
+inline telemetry::call telemetry::begin(const request& r, const call_info& info) const {
     return call(*this, r, info);
 }
 
@@ -783,7 +804,7 @@ public:
         std::vector<stream_event> events_;
     };
 
-    call begin(request& r, const call_info& info) const {
+    call begin(const request& r, const call_info& info) const {
         return call(state_, detail::cache_key(r, info));
     }
 
@@ -863,7 +884,7 @@ public:
     };
 
     /// Take a token now, or reserve the next one and say how long to wait for it.
-    call begin(request&, const call_info&) const {
+    call begin(const request&, const call_info&) const {
         std::lock_guard lock(state_->mutex);
         auto const now = std::chrono::steady_clock::now();
         std::chrono::duration<double> const elapsed = now - state_->last;
