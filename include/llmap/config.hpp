@@ -8,11 +8,11 @@
 #ifndef LLMAP_CONFIG_HPP
 #define LLMAP_CONFIG_HPP
 
+#include <llmap/detail/env.hpp>
 #include <llmap/http/options.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -94,17 +94,6 @@ inline std::string env_prefix(std::string_view registry_name) {
     }
     return s;
 }
-
-namespace detail {
-
-/// The value of an environment variable, or empty when it is unset.
-inline std::string getenv_or_empty(const std::string& name) {
-    // std::getenv is not required to be thread-safe against setenv; llmap never calls setenv.
-    const char* v = std::getenv(name.c_str()); // NOLINT(concurrency-mt-unsafe)
-    return v ? std::string(v) : std::string();
-}
-
-} // namespace detail
 
 /** Read a provider's configuration from the environment: `<NAME>_API_KEY` and
     `<NAME>_BASE_URL`, NAME being `env_prefix(registry_name)`, and the proxy from

@@ -8,6 +8,7 @@
 #ifndef LLMAP_HTTP_OPTIONS_HPP
 #define LLMAP_HTTP_OPTIONS_HPP
 
+#include <llmap/detail/env.hpp>
 #include <llmap/error.hpp>
 
 #include <boost/system/error_code.hpp>
@@ -156,14 +157,11 @@ private:
 
 namespace detail {
 
-// Not llmap::detail::getenv_or_empty: config.hpp includes this header.
+// The first of two variables that is set and not empty.
 inline std::string first_env(const char* a, const char* b) {
-    for (const char* name : {a, b}) {
-        // std::getenv is not thread-safe against setenv only; llmap never calls setenv.
-        const char* v = std::getenv(name); // NOLINT(concurrency-mt-unsafe)
-        if (v && *v)
+    for (const char* name : {a, b})
+        if (auto v = llmap::detail::getenv_or_empty(name); !v.empty())
             return v;
-    }
     return {};
 }
 
