@@ -111,6 +111,11 @@ std::optional<response> replay(C& c, const stream_handler* on_event) {
 }
 
 template <class C>
+inline constexpr bool replays = requires(C& c, const stream_handler* on) {
+    c.replay(on);
+};
+
+template <class C>
 std::chrono::steady_clock::duration wait_of(C& c) {
     if constexpr (requires { c.wait(); })
         return c.wait();
@@ -203,19 +208,13 @@ public:
         @throws llmap::error what the wrapped model throws, or what the layer throws.
     */
     response complete(const request& req) requires chat_model<Model> {
-        return with_request(req, [&](auto& r) {
+        return with_request(req, [&](auto& r) -> response {
             auto call = layer_.begin(r, detail::info_of(model_));
-            if (auto hit = detail::replay(call, nullptr))
-                return std::move(*hit);
+            if constexpr (detail::replays<decltype(call)>)
+                if (auto hit = call.replay(nullptr))
+                    return std::move(*hit);
             wait(detail::wait_of(call));
-            try {
-                response out = model_.complete(r);
-                detail::end(call, r, out);
-                return out;
-            } catch (...) {
-                detail::fail(call, r, std::current_exception());
-                throw;
-            }
+            return send(call, r, [&] { return model_.complete(r); }); // elided: no move
         });
     }
 
@@ -224,25 +223,22 @@ public:
         @throws llmap::error as `complete`.
     */
     response stream(const request& req, stream_handler on_event) requires streaming_model<Model> {
-        return with_request(req, [&](auto& r) {
+        return with_request(req, [&](auto& r) -> response {
             auto call = layer_.begin(r, detail::info_of(model_));
-            if (auto hit = detail::replay(call, &on_event))
-                return std::move(*hit);
+            if constexpr (detail::replays<decltype(call)>)
+                if (auto hit = call.replay(&on_event))
+                    return std::move(*hit);
             wait(detail::wait_of(call));
-            try {
-                response out;
+            return send(call, r, [&] {
                 if constexpr (detail::filters_events<decltype(call)>) {
-                    out = model_.stream(r, [&](const stream_event& e) { call.event(e, on_event); });
+                    response out =
+                        model_.stream(r, [&](const stream_event& e) { call.event(e, on_event); });
                     detail::finish(call, on_event);
+                    return out;
                 } else {
-                    out = model_.stream(r, on_event);
+                    return model_.stream(r, on_event);
                 }
-                detail::end(call, r, out);
-                return out;
-            } catch (...) {
-                detail::fail(call, r, std::current_exception());
-                throw;
-            }
+            });
         });
     }
 
@@ -311,6 +307,26 @@ private:
         } else {
             request r = req;
             return f(r);
+        }
+    }
+
+    // The model's call, then the layer's end (or fail): one return, so that the response is
+    // built in place.
+    template <class Call, class Send>
+    static response send(Call& call, const request& r, Send&& model_call) {
+        if constexpr (!requires(const request& q, std::exception_ptr e) { call.fail(q, e); }) {
+            response out = model_call(); // no try block: the response is returned in place
+            detail::end(call, r, out);
+            return out;
+        } else {
+            try {
+                response out = model_call();
+                detail::end(call, r, out);
+                return out;
+            } catch (...) {
+                detail::fail(call, r, std::current_exception());
+                throw;
+            }
         }
     }
 
