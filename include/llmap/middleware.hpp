@@ -314,7 +314,15 @@ private:
     // built in place.
     template <class Call, class Send>
     static response send(Call& call, const request& r, Send&& model_call) {
-        if constexpr (!requires(const request& q, std::exception_ptr e) { call.fail(q, e); }) {
+        constexpr bool fails = requires(const request& q, std::exception_ptr e) {
+            call.fail(q, e);
+        };
+        constexpr bool ends = requires(const request& q, response& o) {
+            call.end(q, o);
+        };
+        if constexpr (!fails && !ends) {
+            return model_call(); // nothing to do after the call: the model's response as it is
+        } else if constexpr (!fails) {
             response out = model_call(); // no try block: the response is returned in place
             detail::end(call, r, out);
             return out;
