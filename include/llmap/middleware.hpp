@@ -323,7 +323,7 @@ private:
         if constexpr (!fails && !ends) {
             return model_call(); // nothing to do after the call: the model's response as it is
         } else if constexpr (!fails) {
-            response out = model_call(); // no try block: the response is returned in place
+            response out = model_call(); // the layer reads (or changes) the whole response
             detail::end(call, r, out);
             return out;
         } else {
