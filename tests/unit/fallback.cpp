@@ -56,18 +56,16 @@ std::string model_in(std::string_view body) {
     return std::string(json::parse(body).at("model").as_string());
 }
 
-// The SSE decoding of a recorded Chat Completions stream.
+// The SSE decoding of a recorded Chat Completions stream, by the library's own stream run.
 llmap::response decode_chat_sse(std::string_view body) {
-    llmap::http::sse_parser sse;
-    wire::chat_stream_decoder d;
-    llmap::stream_accumulator acc;
-    sse.feed(body, [&](llmap::http::sse_event& ev) {
-        if (!d.done())
-            d.on_data(ev.data, [&](llmap::stream_event&& e) { acc.add(e); });
-    });
-    if (!d.done())
-        d.finish([&](llmap::stream_event&& e) { acc.add(e); });
-    return std::move(acc).finish();
+    auto ignore = [](const llmap::stream_event&) {};
+    llmap::detail::stream_run<wire::chat_stream_decoder, llmap::stream_handler> run(
+        wire::chat_stream_decoder("openai-chat"), llmap::detail::stream_framing::sse,
+        llmap::http::limits{}.max_event, ignore);
+    run.feed(body);
+    llmap::http::http_response ok;
+    ok.status = 200;
+    return run.finish(llmap::detail::answer_context{"openai-chat", {}}, ok, {});
 }
 
 // A recorded Chat Completions answer with text, streamed or not.
